@@ -1,0 +1,34 @@
+# The two commands the README promises: `make run` and `make test`.
+.PHONY: install install-test run test lint format check-flows bench clean
+
+install:
+	scripts/bootstrap
+
+install-test:
+	scripts/bootstrap --test
+
+run: install
+	.venv/bin/ivr demo
+
+test: install-test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/ivr callflows check
+	.venv/bin/pytest
+
+lint: install-test
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install-test
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+check-flows: install
+	.venv/bin/ivr callflows check
+
+bench: install-test
+	.venv/bin/python -m bench.webhooks
+
+clean:
+	rm -rf .venv instance .pytest_cache .ruff_cache

@@ -1,0 +1,26 @@
+-- wrk script: replays pre-signed webhook requests, one line each: path \t body \t signature.
+-- Each wrk thread walks its own slice of the file, so no two threads send the same CallSid.
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  requests = {}
+  for line in io.lines(args[1]) do
+    local path, body, signature = line:match("([^\t]*)\t([^\t]*)\t([^\t]*)")
+    table.insert(requests, wrk.format("POST", path, {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["X-Twilio-Signature"] = signature,
+    }, body))
+  end
+  counter = id
+  stride = tonumber(args[2])
+end
+
+function request()
+  counter = counter + stride
+  return requests[(counter % #requests) + 1]
+end

@@ -1,0 +1,177 @@
+"""``CallRecords`` on SQLAlchemy: every method is one short unit of work.
+
+Webhooks are retried by the carrier and status callbacks come twice or out of order, so every
+write here is idempotent: calls are keyed by CallSid, events by (CallSid, dedupe key), and a
+status only moves a call forward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.models import Call, CallEvent, Customer, CustomerNumber, Voicemail
+from ivr.core.calls import FINAL_STATUSES, CallStatus, Outcome, advances, parse_status
+from ivr.core.ports import KnownCustomer, NewCall, StatusReport
+
+
+def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on either back end; True when a row was written."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return bool(result.rowcount)
+
+
+class SqlCallRecords:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def customer_for(self, number: str) -> KnownCustomer | None:
+        with self._db.unit_of_work() as session:
+            row = session.execute(
+                select(Customer.id, Customer.name, Customer.language)
+                .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
+                .where(CustomerNumber.number == number)
+            ).first()
+        return KnownCustomer(id=row.id, name=row.name, language=row.language) if row else None
+
+    def open_call(self, call: NewCall) -> bool:
+        with self._db.unit_of_work() as session:
+            return _insert_ignoring_duplicates(
+                session,
+                Call.__table__,
+                {
+                    "call_sid": call.call_sid,
+                    "direction": call.direction,
+                    "from_raw": call.caller.raw,
+                    "caller_kind": str(call.caller.kind),
+                    "from_number": call.caller.e164,
+                    "to_number": call.to_number[:64],
+                    "customer_id": call.customer_id,
+                    "agent_id": call.agent_id,
+                    "flow": call.flow,
+                    "started_at": call.started_at,
+                    "path": [],
+                    "status": None,
+                },
+            )
+
+    def record_turn(
+        self,
+        call_sid: str,
+        *,
+        visited: tuple[str, ...],
+        outcome: str | None,
+        language: str | None,
+        queue: str | None = None,
+    ) -> None:
+        with self._db.unit_of_work() as session:
+            call = session.execute(
+                select(Call).where(Call.call_sid == call_sid).with_for_update()
+            ).scalar_one_or_none()
+            if call is None:
+                return
+            if visited:
+                call.path = [*call.path, *visited]
+            if outcome:
+                call.outcome = outcome
+            if language:
+                call.language = language
+            if queue:
+                call.queue = queue
+
+    def record_status(self, report: StatusReport) -> bool:
+        with self._db.unit_of_work() as session:
+            first_time = _insert_ignoring_duplicates(
+                session,
+                CallEvent.__table__,
+                {
+                    "call_sid": report.call_sid,
+                    "at": report.at,
+                    "kind": "status",
+                    "detail": {"status": str(report.status), **report.detail},
+                    "dedupe_key": f"status:{report.status}",
+                },
+            )
+            if not first_time:
+                return False
+            call = session.execute(
+                select(Call).where(Call.call_sid == report.call_sid).with_for_update()
+            ).scalar_one_or_none()
+            if call is None:
+                # A status for a call we never saw a webhook for (its first webhook failed, or a
+                # leg placed elsewhere): keep the lifecycle anyway.
+                call = Call(call_sid=report.call_sid, started_at=report.at, path=[])
+                session.add(call)
+            current = parse_status(call.status)
+            if not advances(current, report.status):
+                return True
+            call.status = str(report.status)
+            if report.status is CallStatus.IN_PROGRESS and call.answered_at is None:
+                call.answered_at = report.at
+            if report.status in FINAL_STATUSES:
+                call.ended_at = report.at
+                if report.duration_seconds is not None:
+                    call.duration_seconds = report.duration_seconds
+            return True
+
+    def log(
+        self, call_sid: str, kind: str, detail: dict[str, Any], *, dedupe_key: str | None = None
+    ) -> bool:
+        with self._db.unit_of_work() as session:
+            return _insert_ignoring_duplicates(
+                session,
+                CallEvent.__table__,
+                {"call_sid": call_sid, "kind": kind, "detail": detail, "dedupe_key": dedupe_key},
+            )
+
+    def call_flow(self, call_sid: str) -> tuple[str | None, str | None]:
+        with self._db.unit_of_work() as session:
+            row = session.execute(
+                select(Call.flow, Call.language).where(Call.call_sid == call_sid)
+            ).first()
+        return (row.flow, row.language) if row else (None, None)
+
+    def mark_bridged(self, caller_sid: str, agent_leg_sid: str | None) -> int | None:
+        """An agent's leg took this caller: mark both legs; returns the agent's id."""
+        with self._db.unit_of_work() as session:
+            caller = session.scalars(select(Call).where(Call.call_sid == caller_sid)).first()
+            leg = (
+                session.scalars(select(Call).where(Call.call_sid == agent_leg_sid)).first()
+                if agent_leg_sid
+                else None
+            )
+            agent_id = leg.agent_id if leg else None
+            if leg is not None:
+                leg.outcome = "bridged"
+            if caller is not None:
+                caller.outcome = str(Outcome.ANSWERED)
+                caller.agent_id = agent_id
+            return agent_id
+
+    def store_voicemail(
+        self,
+        call_sid: str,
+        *,
+        recording_sid: str,
+        url: str,
+        duration_seconds: int | None,
+        status: str,
+    ) -> bool:
+        with self._db.unit_of_work() as session:
+            return _insert_ignoring_duplicates(
+                session,
+                Voicemail.__table__,
+                {
+                    "call_sid": call_sid,
+                    "recording_sid": recording_sid,
+                    "recording_url": url,
+                    "duration_seconds": duration_seconds,
+                    "status": status,
+                },
+            )

@@ -1,0 +1,111 @@
+"""Wire the core to its adapters, once per process (web worker or RQ worker)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+from redis import Redis
+from twilio.request_validator import RequestValidator
+
+from ivr.adapters.jobs import RqJobs
+from ivr.adapters.sql.agents import SqlAgentPool
+from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.records import SqlCallRecords
+from ivr.adapters.twilio_rest import TwilioCarrier, make_client
+from ivr.config import Settings
+from ivr.core.callers import region_of
+from ivr.core.flows.loader import load_flows
+from ivr.core.flows.model import Flow
+from ivr.services.dispatch import AgentDispatcher
+from ivr.services.voice import VoiceCalls
+from ivr.web.links import PublicUrls
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    flows: dict[str, Flow]
+    clock: SystemClock
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.database_url)
+
+    @cached_property
+    def redis(self) -> Redis:
+        return Redis.from_url(
+            self.settings.redis_url,
+            socket_timeout=5,
+            socket_connect_timeout=2,
+            health_check_interval=30,
+        )
+
+    @cached_property
+    def jobs(self) -> RqJobs:
+        return RqJobs(self.redis)
+
+    @cached_property
+    def validator(self) -> RequestValidator:
+        return RequestValidator(self.settings.twilio_auth_token)
+
+    @cached_property
+    def links(self) -> PublicUrls:
+        return PublicUrls(self.settings.public_base_url)
+
+    @cached_property
+    def records(self) -> SqlCallRecords:
+        return SqlCallRecords(self.database)
+
+    @cached_property
+    def agent_pool(self) -> SqlAgentPool:
+        return SqlAgentPool(self.database)
+
+    @cached_property
+    def carrier(self) -> TwilioCarrier:
+        s = self.settings
+        return TwilioCarrier(
+            make_client(s.twilio_account_sid, s.twilio_auth_token, s.twilio_api_base_url)
+        )
+
+    @cached_property
+    def voice(self) -> VoiceCalls:
+        return VoiceCalls(
+            flows=self.flows,
+            default_flow=self.settings.default_flow,
+            records=self.records,
+            dispatch=self.jobs,
+            clock=self.clock,
+            default_region=region_of(self.settings.twilio_phone_number),
+        )
+
+    @cached_property
+    def dispatcher(self) -> AgentDispatcher:
+        return AgentDispatcher(
+            pool=self.agent_pool,
+            carrier=self.carrier,
+            links=self.links,
+            later=self.jobs,
+            clock=self.clock,
+            business_number=self.settings.twilio_phone_number,
+            ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
+        )
+
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.dispose()
+        if "redis" in self.__dict__:
+            self.redis.close()
+
+
+def build_services(settings: Settings) -> Services:
+    """Flows are loaded and validated here, so a broken flow stops the process at start."""
+    return Services(
+        settings=settings, flows=load_flows(settings.callflows_dir), clock=SystemClock()
+    )

@@ -1,0 +1,172 @@
+"""The ``ivr`` command: a Flask CLI group with the project's chores.
+
+``callflows check`` and ``db upgrade`` need no running services and only the settings they use,
+so CI and a deployment's release phase can run them before anything else is up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from ivr import create_app, instance_path
+from ivr.config import ConfigError, default_database_url
+
+
+def _app():
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from error
+
+
+main = FlaskGroup(create_app=_app, help="The contact centre: webhooks, flows, sandbox, jobs.")
+
+
+def database_url() -> str:
+    from ivr.config import _normalise_database_url
+
+    return _normalise_database_url(
+        os.environ.get("DATABASE_URL", "").strip() or default_database_url(instance_path())
+    )
+
+
+@main.group("callflows", cls=click.Group)
+def callflows() -> None:
+    """Call flows kept as YAML in callflows/."""
+
+
+@callflows.command("check")
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
+def callflows_check(directory: Path | None) -> None:
+    """Validate every flow; exit 1 listing each problem (file, step, what is wrong)."""
+    from ivr.config import _default_callflows_dir
+    from ivr.core.flows.validate import check_directory
+
+    directory = directory or Path(os.environ.get("IVR_CALLFLOWS_DIR") or _default_callflows_dir())
+    problems = check_directory(directory)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    flows = sorted(p.name for p in directory.glob("*.y*ml"))
+    click.echo(f"{len(flows)} call flow(s) OK in {directory}: {', '.join(flows)}")
+
+
+@main.group("db", cls=click.Group)
+def db() -> None:
+    """The records database (DATABASE_URL; SQLite in the instance folder by default)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply the Alembic migrations."""
+    from ivr.adapters.sql.migrate import upgrade
+
+    url = database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url, revision)
+    click.echo(f"database at {_redacted(url)} is at revision {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert the migrations down to REVISION (``base`` for an empty database)."""
+    from ivr.adapters.sql.migrate import downgrade
+
+    downgrade(database_url(), revision)
+    click.echo(f"database is at revision {revision}")
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("seed", with_appcontext=False)
+def seed() -> None:
+    """Add the demo business's agents and customers (idempotent)."""
+    from ivr.adapters.sql.database import Database
+    from ivr.seed import seed_demo
+
+    database = Database(database_url())
+    try:
+        added = seed_demo(database)
+    finally:
+        database.dispose()
+    click.echo(f"demo data: {added['agents']} agent(s), {added['customers']} customer(s) added")
+
+
+@main.command("worker", with_appcontext=False)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def worker(burst: bool) -> None:
+    """An RQ worker with the scheduler, on the high then default queues."""
+    from workers.runtime import run_worker
+
+    try:
+        run_worker(burst=burst)
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from error
+
+
+@main.command("sandbox", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5055, show_default=True, type=int)
+@click.option("--number", default=None, help="The business number (default TWILIO_PHONE_NUMBER).")
+@click.option("--voice-url", default=None, help="Default: PUBLIC_BASE_URL/voice/incoming.")
+@click.option("--status-callback", default=None, help="Default: PUBLIC_BASE_URL/voice/status.")
+@click.option("--time-scale", default=1.0, show_default=True, type=float)
+def sandbox(
+    host: str,
+    port: int,
+    number: str | None,
+    voice_url: str | None,
+    status_callback: str | None,
+    time_scale: float,
+) -> None:
+    """Run the local Twilio-compatible carrier and its phone page."""
+    from ivr.sandbox.serve import run
+
+    env = os.environ
+    sid, token = env.get("TWILIO_ACCOUNT_SID", ""), env.get("TWILIO_AUTH_TOKEN", "")
+    if not sid or not token:
+        raise click.ClickException("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set")
+    public = env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    number = number or env.get("TWILIO_PHONE_NUMBER", "")
+    if not number:
+        raise click.ClickException("--number or TWILIO_PHONE_NUMBER must be given")
+    run(
+        host=host,
+        port=port,
+        account_sid=sid,
+        auth_token=token,
+        numbers={
+            number: {
+                "voice_url": voice_url or f"{public}/voice/incoming",
+                "status_callback": status_callback or f"{public}/voice/status",
+            }
+        },
+        time_scale=time_scale,
+    )
+
+
+@main.command("demo", with_appcontext=False)
+@click.option("--port", default=5000, show_default=True, type=int, help="The web app's port.")
+@click.option("--sandbox-port", default=5055, show_default=True, type=int)
+def demo(port: int, sandbox_port: int) -> None:
+    """Everything on embedded defaults: Redis, database, sandbox carrier, web and worker."""
+    from ivr.demo import run_demo
+
+    sys.exit(run_demo(web_port=port, sandbox_port=sandbox_port))

@@ -1,0 +1,134 @@
+"""Settings, read once from the environment and validated before anything starts.
+
+A contact centre that starts with a wrong auth token rejects every real call with a 403, and one
+with a wrong public URL rejects them all too: so every setting is checked at start-up and a bad
+one stops the process with a message that names the variable and what is wrong with it.
+
+The variable names are a published contract; extend them, never rename them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+TWILIO_API_DEFAULT = "https://api.twilio.com"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_phone_number: str
+    """The business number callers dial, E.164."""
+    public_base_url: str
+    """The URL Twilio reaches this app at, without a trailing slash; webhook signatures are
+    checked against URLs built from it, never from the request's Host header."""
+    twilio_api_base_url: str
+    redis_url: str
+    database_url: str
+    secret_key: str
+    callflows_dir: Path
+    default_flow: str = "demo"
+    agent_ring_timeout_seconds: int = 20
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+
+
+def _require(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set (see README.md, 'Configuration')")
+    return value
+
+
+def _check_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}={value!r} is not an http(s) URL with a host")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{name}={value!r} must not have a query or fragment")
+    return value.rstrip("/")
+
+
+def _check_e164(name: str, value: str) -> str:
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ConfigError(f"{name}={value!r} is not an E.164 number (+ and digits): {exc}") from exc
+    formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if formatted != value or not phonenumbers.is_possible_number(parsed):
+        raise ConfigError(f"{name}={value!r} is not an E.164 number (expected e.g. +15551230000)")
+    return value
+
+
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'ivr.sqlite3'}"
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) -> Settings:
+    """Read and validate every setting; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    sid = _require(env, "TWILIO_ACCOUNT_SID")
+    if not _ACCOUNT_SID.match(sid):
+        raise ConfigError(f"TWILIO_ACCOUNT_SID={sid!r} is not an account SID (AC + 32 hex digits)")
+    token = _require(env, "TWILIO_AUTH_TOKEN")
+    if len(token) < 16:
+        raise ConfigError("TWILIO_AUTH_TOKEN is too short to be an auth token (32 characters)")
+    number = _check_e164("TWILIO_PHONE_NUMBER", _require(env, "TWILIO_PHONE_NUMBER"))
+    public = _check_url("PUBLIC_BASE_URL", _require(env, "PUBLIC_BASE_URL"))
+    api = _check_url(
+        "TWILIO_API_BASE_URL", env.get("TWILIO_API_BASE_URL", "").strip() or TWILIO_API_DEFAULT
+    )
+    redis_url = _require(env, "REDIS_URL")
+    if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"REDIS_URL={redis_url!r} is not a redis://, rediss:// or unix:// URL")
+    database_url = env.get("DATABASE_URL", "").strip() or default_database_url(instance_path)
+    if "://" not in database_url:
+        raise ConfigError(f"DATABASE_URL={database_url!r} is not a database URL")
+    secret = _require(env, "SECRET_KEY")
+    if len(secret) < 16:
+        raise ConfigError("SECRET_KEY is too short: use at least 16 random characters")
+    flows = Path(env.get("IVR_CALLFLOWS_DIR", "").strip() or _default_callflows_dir())
+    if not flows.is_dir():
+        raise ConfigError(f"IVR_CALLFLOWS_DIR={str(flows)!r} is not a directory")
+    ring = env.get("IVR_AGENT_RING_TIMEOUT", "20").strip()
+    if not ring.isdigit() or not 5 <= int(ring) <= 120:
+        raise ConfigError(f"IVR_AGENT_RING_TIMEOUT={ring!r} must be whole seconds from 5 to 120")
+    return Settings(
+        twilio_account_sid=sid,
+        twilio_auth_token=token,
+        twilio_phone_number=number,
+        public_base_url=public,
+        twilio_api_base_url=api,
+        redis_url=redis_url,
+        database_url=_normalise_database_url(database_url),
+        secret_key=secret,
+        callflows_dir=flows,
+        default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
+        agent_ring_timeout_seconds=int(ring),
+    )
+
+
+def _normalise_database_url(url: str) -> str:
+    """Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants a driver name."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _default_callflows_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "callflows"

@@ -1,0 +1,161 @@
+"""The small interfaces the core's use cases need from the outside world.
+
+Adapters implement them (``ivr.adapters``); unit tests implement them with in-memory fakes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ivr.core.callers import CallerId
+from ivr.core.calls import CallStatus
+
+
+@dataclass(frozen=True)
+class KnownCustomer:
+    id: int
+    name: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class NewCall:
+    call_sid: str
+    caller: CallerId
+    to_number: str
+    direction: str
+    flow: str
+    started_at: datetime
+    customer_id: int | None = None
+    agent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """One status callback, already parsed."""
+
+    call_sid: str
+    status: CallStatus
+    at: datetime
+    duration_seconds: int | None = None
+    sequence_number: int | None = None
+    answered_by: str | None = None
+    agent_id: int | None = None
+    queue: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    """An agent who can be rung for a waiting caller."""
+
+    id: int
+    name: str
+    dial_target: str
+    """E.164 number or ``client:<identity>``."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class CallRecords(Protocol):
+    """Customers, calls and the event log."""
+
+    def customer_for(self, number: str) -> KnownCustomer | None: ...
+
+    def open_call(self, call: NewCall) -> bool:
+        """Create the call record; False (and no change) when it already exists."""
+        ...
+
+    def record_turn(
+        self,
+        call_sid: str,
+        *,
+        visited: tuple[str, ...],
+        outcome: str | None,
+        language: str | None,
+        queue: str | None = None,
+    ) -> None: ...
+
+    def record_status(self, report: StatusReport) -> bool:
+        """Apply a status callback; False when it changed nothing (a duplicate or stale one)."""
+        ...
+
+    def log(
+        self, call_sid: str, kind: str, detail: dict[str, Any], *, dedupe_key: str | None = None
+    ) -> bool: ...
+
+    def call_flow(self, call_sid: str) -> tuple[str | None, str | None]:
+        """The flow name and language recorded for a call (None, None when unknown)."""
+        ...
+
+    def mark_bridged(self, caller_sid: str, agent_leg_sid: str | None) -> int | None:
+        """An agent's leg took this caller; returns the agent's id when known."""
+        ...
+
+    def store_voicemail(
+        self,
+        call_sid: str,
+        *,
+        recording_sid: str,
+        url: str,
+        duration_seconds: int | None,
+        status: str,
+    ) -> bool:
+        """Keep a voicemail once per recording; False when it was already kept."""
+        ...
+
+
+class AgentDispatch(Protocol):
+    """Gets a waiting caller in front of an agent; asynchronous, never blocks a webhook."""
+
+    def caller_waiting(self, queue: str, call_sid: str) -> None: ...
+
+    def agent_leg_ended(self, queue: str, agent_id: int, status: CallStatus) -> None: ...
+
+
+@dataclass(frozen=True)
+class OutboundLeg:
+    """A call the app asks the carrier to place (an agent's phone, later a callback)."""
+
+    to: str
+    from_: str
+    answer_url: str
+    status_callback_url: str
+    timeout_seconds: int = 20
+    machine_detection: bool = False
+
+
+class Carrier(Protocol):
+    """The carrier's REST API, as far as the app uses it (Twilio, or the sandbox)."""
+
+    def place_call(self, leg: OutboundLeg) -> str:
+        """Start the call; returns its CallSid."""
+        ...
+
+
+class AgentPool(Protocol):
+    """Who is waiting and which agents are free: the database's view until the queue issue."""
+
+    def waiting_callers(self, queue: str) -> list[str]:
+        """CallSids of callers holding in ``queue``, oldest first."""
+        ...
+
+    def agents_ringing(self, queue: str) -> int: ...
+
+    def free_agents(self, now: datetime) -> list[AgentLine]:
+        """Active agents not on or ringing for a call, longest idle first."""
+        ...
+
+    def agents_resting(self, now: datetime) -> bool:
+        """Whether some agent is only temporarily not ready (they let a call ring out)."""
+        ...
+
+    def open_agent_leg(
+        self, call_sid: str, agent: AgentLine, queue: str, to_number: str, at: datetime
+    ) -> None: ...
+
+    def rest_agent(self, agent_id: int, until: datetime) -> None: ...

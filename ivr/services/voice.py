@@ -1,0 +1,218 @@
+"""Use cases behind the voice webhooks: answer a call, continue it, fall back, record status.
+
+The web layer translates webhooks into these calls and renders what comes back; nothing here
+knows about HTTP or TwiML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ivr.core.callers import CallerId, parse_caller_id
+from ivr.core.calls import FINAL_STATUSES, Outcome
+from ivr.core.errors import FlowError
+from ivr.core.flows import interpreter
+from ivr.core.flows.context import CallContext, CallerInput
+from ivr.core.flows.instructions import Enqueue, FlowState, Turn
+from ivr.core.flows.model import Flow, Language
+from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundCall:
+    call_sid: str
+    from_raw: str
+    to_number: str
+    direction: str = "inbound"
+
+
+class UnknownFlowState(FlowError):
+    """A webhook named a flow or step we do not have (an old URL after a deploy, or tampering)."""
+
+
+class VoiceCalls:
+    def __init__(
+        self,
+        *,
+        flows: Mapping[str, Flow],
+        default_flow: str,
+        records: CallRecords,
+        dispatch: AgentDispatch,
+        clock: Clock,
+        default_region: str | None = None,
+    ) -> None:
+        if default_flow not in flows:
+            raise FlowError([f"the default flow {default_flow!r} is not among {sorted(flows)}"])
+        self._flows = flows
+        self._default_flow = default_flow
+        self._records = records
+        self._dispatch = dispatch
+        self._clock = clock
+        self._region = default_region
+
+    @property
+    def default_flow(self) -> Flow:
+        return self._flows[self._default_flow]
+
+    def flow(self, name: str | None) -> Flow:
+        if name is None or name not in self._flows:
+            raise UnknownFlowState([f"no call flow named {name!r}"])
+        return self._flows[name]
+
+    def caller(self, from_raw: str | None) -> CallerId:
+        return parse_caller_id(from_raw, default_region=self._region)
+
+    def _context(self, call_sid: str, caller: CallerId) -> tuple[CallContext, int | None]:
+        customer = self._records.customer_for(caller.e164) if caller.e164 else None
+        context = CallContext(
+            call_sid=call_sid,
+            now=self._clock.now(),
+            caller_number=caller.e164,
+            customer_name=customer.name if customer else None,
+            customer_language=customer.language if customer else None,
+        )
+        return context, customer.id if customer else None
+
+    def answer(self, call: InboundCall) -> Turn:
+        """A new call: open its record, then run the flow from the start."""
+        caller = self.caller(call.from_raw)
+        context, customer_id = self._context(call.call_sid, caller)
+        flow = self.default_flow
+        if call.call_sid:
+            self._records.open_call(
+                NewCall(
+                    call_sid=call.call_sid,
+                    caller=caller,
+                    to_number=call.to_number,
+                    direction=call.direction,
+                    flow=flow.name,
+                    started_at=context.now,
+                    customer_id=customer_id,
+                )
+            )
+        turn = interpreter.start(flow, context)
+        self._after_turn(call.call_sid, turn)
+        return turn
+
+    def resume(
+        self, call_sid: str, from_raw: str | None, state: FlowState, given: CallerInput
+    ) -> Turn:
+        """The caller answered a prompt (or did not): continue the flow from ``state``."""
+        flow = self.flow(state.flow)
+        context, _ = self._context(call_sid, self.caller(from_raw))
+        turn = interpreter.resume(flow, state, context, given)
+        self._after_turn(call_sid, turn)
+        return turn
+
+    def fallback(self, call_sid: str, from_raw: str | None, state: FlowState | None) -> Turn:
+        """Something broke: apologise and get the caller to a person (or voicemail)."""
+        flow = self._flows.get(state.flow) if state else None
+        if flow is None:
+            recorded_flow, recorded_language = (
+                self._records.call_flow(call_sid) if call_sid else (None, None)
+            )
+            flow = self._flows.get(recorded_flow or "", self.default_flow)
+            language = recorded_language or flow.default_language
+        else:
+            language = state.language if state.language in flow.languages else flow.default_language
+        context = CallContext(call_sid=call_sid, now=self._clock.now())
+        turn = interpreter.fallback(flow, language, context)
+        self._after_turn(call_sid, turn)
+        return turn
+
+    def left_queue(
+        self,
+        call_sid: str,
+        from_raw: str | None,
+        state: FlowState,
+        given: CallerInput,
+        *,
+        queue_seconds: int | None,
+    ) -> Turn:
+        """The caller left the queue: log how long they waited, then let the flow go on."""
+        result = given.queue_result or "unknown"
+        if call_sid:
+            self._records.log(
+                call_sid,
+                "queue-left",
+                {"result": result, "queue_seconds": queue_seconds},
+                dedupe_key="queue-left",
+            )
+        turn = self.resume(call_sid, from_raw, state, given)
+        if result == "hangup" and call_sid:
+            self._records.record_turn(
+                call_sid, visited=(), outcome=str(Outcome.ABANDONED), language=None
+            )
+        return turn
+
+    def bridged(
+        self, call_sid: str, agent_leg_sid: str | None, *, queue_seconds: int | None
+    ) -> str:
+        """An agent took the caller from the queue; returns the caller's language."""
+        agent_id = self._records.mark_bridged(call_sid, agent_leg_sid) if call_sid else None
+        if call_sid:
+            self._records.log(
+                call_sid,
+                "bridged",
+                {"agent_id": agent_id, "agent_leg": agent_leg_sid, "queue_seconds": queue_seconds},
+                dedupe_key=f"bridged:{agent_leg_sid}",
+            )
+        flow_name, language = self._records.call_flow(call_sid) if call_sid else (None, None)
+        return self.language_of(flow_name, language)
+
+    def language_of(self, flow_name: str | None, language: str | None) -> Language:
+        """How to speak to a caller: their flow's language, or its default for anything else."""
+        flow = self._flows.get(flow_name or "", self.default_flow)
+        return flow.languages.get(language or "") or flow.languages[flow.default_language]
+
+    def voicemail(
+        self,
+        call_sid: str,
+        *,
+        recording_sid: str,
+        url: str,
+        duration_seconds: int | None,
+        status: str,
+    ) -> bool:
+        """A recording finished: keep it once, whatever the carrier retries."""
+        if not recording_sid:
+            return False
+        kept = self._records.store_voicemail(
+            call_sid,
+            recording_sid=recording_sid,
+            url=url,
+            duration_seconds=duration_seconds,
+            status=status,
+        )
+        if kept and call_sid:
+            self._records.log(call_sid, "voicemail", {"recording_sid": recording_sid})
+        return kept
+
+    def _after_turn(self, call_sid: str, turn: Turn) -> None:
+        queue = next((i.queue for i in turn.instructions if isinstance(i, Enqueue)), None)
+        if call_sid:
+            self._records.record_turn(
+                call_sid,
+                visited=turn.visited,
+                outcome=turn.outcome,
+                language=turn.language,
+                queue=queue,
+            )
+        if queue and call_sid:
+            self._dispatch.caller_waiting(queue, call_sid)
+
+    def status(self, report: StatusReport) -> bool:
+        """A status callback: idempotent, and an agent leg that ended frees its agent."""
+        changed = self._records.record_status(report)
+        if (
+            changed
+            and report.agent_id is not None
+            and report.queue
+            and report.status in FINAL_STATUSES
+        ):
+            self._dispatch.agent_leg_ended(report.queue, report.agent_id, report.status)
+        return changed

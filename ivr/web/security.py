@@ -1,0 +1,50 @@
+"""``@twilio_signed``: only the carrier may drive a call.
+
+The signature covers the full URL Twilio requested, so the URL is rebuilt from
+``PUBLIC_BASE_URL`` and the request's path and query, never from the Host header (behind a proxy
+or a tunnel the Host is not what Twilio used, and an attacker controls it anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Response, current_app, request
+from twilio.request_validator import RequestValidator
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def public_url_of_request(public_base_url: str) -> str:
+    query = request.query_string.decode("latin-1")
+    return public_base_url + request.path + (f"?{query}" if query else "")
+
+
+def signature_is_valid(validator: RequestValidator, public_base_url: str) -> bool:
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    params = request.form if request.method == "POST" else {}
+    return validator.validate(public_url_of_request(public_base_url), params, signature)
+
+
+def twilio_signed(view: Callable[P, R]) -> Callable[P, R | Response]:
+    @wraps(view)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        ivr = current_app.extensions["ivr"]
+        if not signature_is_valid(ivr.validator, ivr.settings.public_base_url):
+            log.warning(
+                "rejected unsigned or badly signed request to %s (CallSid=%s)",
+                request.path,
+                request.form.get("CallSid", "-"),
+            )
+            return Response("invalid or missing X-Twilio-Signature\n", 403, mimetype="text/plain")
+        return view(*args, **kwargs)
+
+    return checked

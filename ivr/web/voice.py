@@ -1,0 +1,309 @@
+"""The voice webhooks: translate the carrier's requests for the core, render its answers.
+
+Every route here is signed (``@twilio_signed``) and answers TwiML. Nothing a caller or a broken
+flow does may reach the carrier as a 5xx: the blueprint's error handler logs the error with the
+CallSid and answers with an apology that routes the caller to a person, or to voicemail when
+nobody can answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from time import perf_counter
+
+from flask import Blueprint, Response, current_app, g, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.bootstrap import Services
+from ivr.core.calls import parse_status
+from ivr.core.flows.context import CallerInput
+from ivr.core.holding import LEAVE_KEY, held_too_long, hold_announcement, phrases
+from ivr.core.ports import StatusReport
+from ivr.services.voice import InboundCall, UnknownFlowState
+from ivr.web import links as paths
+from ivr.web.hold_music import hold_music_wav
+from ivr.web.links import state_from_params
+from ivr.web.metrics import CALL_OUTCOMES, FLOW_ERRORS, STATUS_CALLBACKS, WEBHOOK_SECONDS
+from ivr.web.security import twilio_signed
+from ivr.web.twiml import render, twiml_response
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("voice", __name__)
+METHODS = ["GET", "POST"]
+"""Twilio may be configured to use either method; the signature check covers both."""
+
+
+def services() -> Services:
+    return current_app.extensions["ivr"]
+
+
+def param(name: str, limit: int = 128) -> str:
+    """A carrier parameter, truncated: webhooks are input, and input can be anything."""
+    return request.values.get(name, "").strip()[:limit]
+
+
+def int_param(name: str) -> int | None:
+    value = param(name, 12)
+    return int(value) if value.isdigit() else None
+
+
+def float_param(name: str) -> float | None:
+    try:
+        value = float(param(name, 24))
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def acknowledged() -> Response:
+    """For callbacks whose answer the carrier ignores: still a valid, empty TwiML document."""
+    return twiml_response(VoiceResponse())
+
+
+def call_sid() -> str:
+    return param("CallSid", 64)
+
+
+def respond(turn) -> Response:
+    if turn.outcome:
+        CALL_OUTCOMES.labels(outcome=turn.outcome).inc()
+    return twiml_response(render(turn.instructions, services().links))
+
+
+@bp.before_request
+def _start_timer() -> None:
+    g.webhook_started = perf_counter()
+
+
+@bp.after_request
+def _observe(response: Response) -> Response:
+    started = g.pop("webhook_started", None)
+    if started is not None:
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        WEBHOOK_SECONDS.labels(route=route).observe(perf_counter() - started)
+    return response
+
+
+@bp.errorhandler(Exception)
+def _apologise(error: Exception) -> Response:
+    """Never a 5xx toward the carrier: apologise and get the caller to a person."""
+    sid = call_sid() or "-"
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    log.error("webhook %s failed for CallSid=%s: %r", route, sid, error, exc_info=error)
+    FLOW_ERRORS.labels(route=route).inc()
+    if route in (paths.STATUS, paths.RECORDING):
+        return acknowledged()
+    try:
+        turn = services().voice.fallback(sid, param("From"), state_from_params(request.args))
+        return respond(turn)
+    except Exception:
+        log.exception("fallback failed too for CallSid=%s; sending the last-resort TwiML", sid)
+        return twiml_response(last_resort_twiml())
+
+
+def last_resort_twiml() -> VoiceResponse:
+    """Needs nothing that could have failed: no database, no flow, no Redis."""
+    response = VoiceResponse()
+    response.say(
+        "We are sorry, we are having technical difficulties. Please leave your name, number "
+        "and message after the tone, and we will call you back.",
+        language="en-US",
+    )
+    links = services().links
+    response.record(
+        action=links.last_resort(),
+        max_length=120,
+        recording_status_callback=links.recording_status(),
+    )
+    response.say("Goodbye.", language="en-US")
+    response.hangup()
+    return response
+
+
+@bp.route(paths.INCOMING, methods=METHODS)
+@twilio_signed
+def incoming() -> Response:
+    call = InboundCall(
+        call_sid=call_sid(),
+        from_raw=param("From", 64),
+        to_number=param("To", 64),
+        direction=param("Direction", 32) or "inbound",
+    )
+    return respond(services().voice.answer(call))
+
+
+def caller_input() -> CallerInput:
+    return CallerInput(
+        event=request.args.get("event", "")[:32] or None,
+        digits=param("Digits", 64) or None,
+        speech=param("SpeechResult", 512) or None,
+        confidence=float_param("Confidence"),
+        dial_status=param("DialCallStatus", 32) or None,
+        queue_result=param("QueueResult", 32) or None,
+        recording_url=param("RecordingUrl", 500) or None,
+        recording_duration_seconds=int_param("RecordingDuration"),
+    )
+
+
+def flow_state():
+    state = state_from_params(request.args)
+    if state is None:
+        raise UnknownFlowState(["the webhook URL carries no flow state"])
+    return state
+
+
+@bp.route(paths.STEP, methods=METHODS)
+@twilio_signed
+def step() -> Response:
+    turn = services().voice.resume(call_sid(), param("From", 64), flow_state(), caller_input())
+    return respond(turn)
+
+
+@bp.route(paths.HOLD, methods=METHODS)
+@twilio_signed
+def hold() -> Response:
+    """The Enqueue waitUrl: played in a loop while the caller holds."""
+    state = flow_state()
+    queue = request.args.get("queue", "")[:64]
+    response = VoiceResponse()
+    if held_too_long(int_param("QueueTime")):
+        response.leave()
+        return twiml_response(response)
+    announcement = hold_announcement(state.language, position=int_param("QueuePosition"))
+    spoken = services().voice.language_of(state.flow, state.language)
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=1,
+        action=services().links.hold_leave(state, queue),
+        method="POST",
+    )
+    for line in announcement.lines:
+        gather.say(line, language=spoken.speech, voice=spoken.voice)
+    gather.play(services().links.hold_music())
+    return twiml_response(response)
+
+
+@bp.route(paths.HOLD_LEAVE, methods=METHODS)
+@twilio_signed
+def hold_leave() -> Response:
+    """A key pressed while holding: the leave key takes the caller out of the queue."""
+    response = VoiceResponse()
+    if param("Digits", 8) == LEAVE_KEY:
+        response.leave()
+    return twiml_response(response)
+
+
+@bp.route(paths.QUEUE_DONE, methods=METHODS)
+@twilio_signed
+def queue_done() -> Response:
+    """The Enqueue action: the caller left the queue (bridged, hung up, left, error)."""
+    turn = services().voice.left_queue(
+        call_sid(),
+        param("From", 64),
+        flow_state(),
+        caller_input(),
+        queue_seconds=int_param("QueueTime"),
+    )
+    return respond(turn)
+
+
+@bp.route(paths.BRIDGING, methods=METHODS)
+@twilio_signed
+def bridging() -> Response:
+    """The Queue noun's url, run on the caller's leg just before an agent is connected."""
+    svc = services()
+    spoken = svc.voice.bridged(
+        call_sid(), param("DequeingCallSid", 64) or None, queue_seconds=int_param("QueueTime")
+    )
+    response = VoiceResponse()
+    response.say(phrases(spoken.code)["connecting"], language=spoken.speech, voice=spoken.voice)
+    return twiml_response(response)
+
+
+@bp.route(paths.AGENT_ANSWER, methods=METHODS)
+@twilio_signed
+def agent_answer() -> Response:
+    """An agent picked up: whisper where the call is from, then take the head of the queue."""
+    svc = services()
+    queue = request.args.get("queue", "")[:64]
+    agent = request.args.get("agent", "")[:12]
+    response = VoiceResponse()
+    words = phrases("en")
+    response.say(words["agent_whisper"].format(queue=queue), language="en-US")
+    dial = response.dial(
+        action=svc.links.agent_after(queue, int(agent) if agent.isdigit() else 0),
+        method="POST",
+        timeout=10,
+    )
+    dial.queue(queue, url=svc.links.bridging(queue), method="POST")
+    return twiml_response(response)
+
+
+@bp.route(paths.AGENT_AFTER, methods=METHODS)
+@twilio_signed
+def agent_after() -> Response:
+    response = VoiceResponse()
+    if param("DialCallStatus", 32) not in ("completed", "answered"):
+        response.say(phrases("en")["agent_nobody"], language="en-US")
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.route(paths.RECORDING, methods=METHODS)
+@twilio_signed
+def recording() -> Response:
+    """recordingStatusCallback: keep the voicemail, once per RecordingSid."""
+    services().voice.voicemail(
+        call_sid(),
+        recording_sid=param("RecordingSid", 64),
+        url=param("RecordingUrl", 500),
+        duration_seconds=int_param("RecordingDuration"),
+        status=param("RecordingStatus", 16) or "completed",
+    )
+    return acknowledged()
+
+
+@bp.route(paths.LAST_RESORT, methods=METHODS)
+@twilio_signed
+def last_resort() -> Response:
+    response = VoiceResponse()
+    response.say("Thank you. We will call you back. Goodbye.", language="en-US")
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.route(paths.STATUS, methods=METHODS)
+@twilio_signed
+def status() -> Response:
+    """The status callback: records the lifecycle; the same report twice changes nothing."""
+    reported = param("CallStatus", 32)
+    parsed = parse_status(reported)
+    if parsed is None or not call_sid():
+        log.warning("ignored status callback CallSid=%s CallStatus=%r", call_sid() or "-", reported)
+        STATUS_CALLBACKS.labels(status="unknown", effect="ignored").inc()
+        return acknowledged()
+    agent = request.args.get("agent", "")
+    report = StatusReport(
+        call_sid=call_sid(),
+        status=parsed,
+        at=services().clock.now(),
+        duration_seconds=int_param("CallDuration"),
+        sequence_number=int_param("SequenceNumber"),
+        answered_by=param("AnsweredBy", 32) or None,
+        agent_id=int(agent) if agent.isdigit() and len(agent) < 10 else None,
+        queue=request.args.get("queue", "")[:64] or None,
+        detail={k: param(k, 64) for k in ("CallDuration", "Direction", "AnsweredBy") if param(k)},
+    )
+    changed = services().voice.status(report)
+    STATUS_CALLBACKS.labels(status=str(parsed), effect="applied" if changed else "duplicate").inc()
+    return acknowledged()
+
+
+@bp.get(paths.HOLD_MUSIC)
+def hold_music() -> Response:
+    """Unsigned on purpose: it is a static audio file the carrier fetches like any media."""
+    return Response(
+        hold_music_wav(), mimetype="audio/wav", headers={"Cache-Control": "max-age=86400"}
+    )

@@ -1,0 +1,65 @@
+"""Settings are validated at start, and a bad one is named."""
+
+from pathlib import Path
+
+import pytest
+
+from ivr.config import ConfigError, load_settings
+
+VALID = {
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "f" * 32,
+    "TWILIO_PHONE_NUMBER": "+12025550100",
+    "PUBLIC_BASE_URL": "https://ivr.example.com/",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SECRET_KEY": "s" * 32,
+}
+
+
+def test_valid_environment_loads_with_defaults(tmp_path: Path) -> None:
+    settings = load_settings(VALID, instance_path=tmp_path)
+    assert settings.public_base_url == "https://ivr.example.com"
+    assert settings.twilio_api_base_url == "https://api.twilio.com"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'ivr.sqlite3'}"
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_each_required_variable_is_named_when_missing(name: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in VALID.items() if k != name}
+    with pytest.raises(ConfigError, match=name):
+        load_settings(env, instance_path=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TWILIO_ACCOUNT_SID", "SK" + "0" * 32),
+        ("TWILIO_AUTH_TOKEN", "short"),
+        ("TWILIO_PHONE_NUMBER", "202-555-0100"),
+        ("TWILIO_PHONE_NUMBER", "+1555"),
+        ("PUBLIC_BASE_URL", "ivr.example.com"),
+        ("PUBLIC_BASE_URL", "https://ivr.example.com/?x=1"),
+        ("TWILIO_API_BASE_URL", "ftp://sandbox"),
+        ("REDIS_URL", "http://localhost:6379"),
+        ("DATABASE_URL", "just-a-path.db"),
+        ("SECRET_KEY", "dev"),
+        ("IVR_CALLFLOWS_DIR", "/no/such/dir"),
+        ("IVR_AGENT_RING_TIMEOUT", "0"),
+    ],
+)
+def test_each_wrong_value_is_named(name: str, value: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**VALID, name: value}, instance_path=tmp_path)
+
+
+def test_hosted_postgres_urls_get_the_psycopg_driver(tmp_path: Path) -> None:
+    env = {**VALID, "DATABASE_URL": "postgres://u:p@db.example.com/ivr"}
+    settings = load_settings(env, instance_path=tmp_path)
+    assert settings.database_url == "postgresql+psycopg://u:p@db.example.com/ivr"
+
+
+def test_api_base_url_points_the_rest_client_elsewhere(tmp_path: Path) -> None:
+    env = {**VALID, "TWILIO_API_BASE_URL": "http://127.0.0.1:5055/"}
+    assert load_settings(env, instance_path=tmp_path).twilio_api_base_url == (
+        "http://127.0.0.1:5055"
+    )
