@@ -32,8 +32,9 @@ class FlowError(IvrError):
     Reporting every problem at once saves the business owner a fix-and-retry round per typo.
     """
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+    def __init__(self, problems: Iterable[Problem | str]) -> None:
+        # Plain strings serve problems that belong to no file (e.g. a default flow missing).
+        self.problems: tuple[Problem | str, ...] = tuple(problems)
         lines = [str(problem) for problem in self.problems] or ["call flows are not valid"]
         super().__init__("\n".join(lines))
 

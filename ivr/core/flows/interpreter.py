@@ -50,15 +50,18 @@ NO_INPUT = "no-input"
 NO_RECORDING = "no-recording"
 
 QUEUED, TRANSFERRED, VOICEMAIL, HUNG_UP = "queued", "transferred", "voicemail", "hung-up"
-"""``Turn.outcome`` values."""
+"""``Turn.outcome`` values, set only by a turn that hands the call off; a turn that merely ends
+a hand-off (queue bridged, transfer answered, message recorded) leaves it None so the call
+keeps the outcome it already has."""
 
 _MAX_STEPS_PER_TURN = 50
 """Far above any real chain of says and hours checks; a guard against a loop the validator
 would have refused, so a bad flow ends in the fallback rather than in a hung worker."""
 
 _DIAL_ANSWERED = frozenset({"completed", "answered"})
-_QUEUE_OVER = {"bridged": QUEUED, "bridging-in-process": QUEUED, "hangup": HUNG_UP}
-"""Queue results after which the call is over; every other result hands the caller back."""
+_QUEUE_OVER = frozenset({"bridged", "bridging-in-process", "hangup"})
+"""Queue results after which the call is over (an agent took it, or the caller hung up); every
+other result hands the caller back to the flow."""
 
 
 def start(flow: Flow, ctx: CallContext) -> Turn:
@@ -82,7 +85,7 @@ def resume(flow: Flow, state: FlowState, ctx: CallContext, given: CallerInput) -
         following = _dequeued(reply, step, given)
     elif isinstance(step, VoicemailStep):
         if given.recording_url:
-            reply.hand_off(VOICEMAIL)
+            reply.closing = True  # the message is left: the goodbye after it hands nothing off
         following = step.next
     else:
         raise FlowStateError(
@@ -117,6 +120,10 @@ class _Reply:
         self.instructions: list[Instruction] = []
         self.visited: list[str] = []
         self.outcome: str | None = None
+        self.closing = False
+        """Set when this turn ends a hand-off an earlier turn reported (a bridged queue, an
+        answered transfer, a recorded message): the hang-up that follows is not a new outcome,
+        so the call keeps the one it has (e.g. answered by an agent)."""
 
     @property
     def language(self) -> Language:
@@ -134,8 +141,8 @@ class _Reply:
         self.instructions.extend(instructions)
 
     def hand_off(self, outcome: str) -> None:
-        # The first hand-off of a turn is the one that counts: after a recorded voicemail the
-        # call ends with a hang-up, but its outcome is still "voicemail".
+        if self.closing and outcome == HUNG_UP:
+            return
         self.outcome = self.outcome or outcome
 
     def state(self, step: str, attempt: int = 0) -> FlowState:
@@ -315,16 +322,13 @@ def _key_of(given: CallerInput) -> str | None:
 
 def _dialled(reply: _Reply, step: TransferStep, given: CallerInput) -> str | None:
     if (given.dial_status or "").strip().lower() in _DIAL_ANSWERED:
-        reply.hand_off(TRANSFERRED)
         reply.add(Hangup())
         return None
     return step.on_failure or reply.flow.voicemail or reply.flow.fallback
 
 
 def _dequeued(reply: _Reply, step: QueueStep, given: CallerInput) -> str | None:
-    over = _QUEUE_OVER.get((given.queue_result or "").strip().lower())
-    if over is not None:
-        reply.hand_off(over)
+    if (given.queue_result or "").strip().lower() in _QUEUE_OVER:
         reply.add(Hangup())
         return None
     return step.on_leave or reply.flow.voicemail or reply.flow.fallback
