@@ -60,9 +60,7 @@ class _Reader(FieldReader):
 
     def step(self, name: str, raw: Any) -> Step | None:
         if not isinstance(raw, dict):
-            self.problem(
-                name, f"should be a set of fields (type, prompt, next...), not {shown(raw)}"
-            )
+            self.problem(name, f"should be a set of fields (type, prompt...), not {shown(raw)}")
             return None
         kind = raw.get("type")
         known = ", ".join(_STEP_READERS)

@@ -1,0 +1,273 @@
+"""Reading call-flow files: every mistake comes back as a problem naming the file, never as a
+traceback, and a flow with any problem is refused whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ivr.core.errors import FlowError
+from ivr.core.flows import interpreter
+from ivr.core.flows.context import CallContext, CallerInput
+from ivr.core.flows.instructions import Play
+from ivr.core.flows.loader import load_flow, load_flows
+from ivr.core.flows.model import MenuStep, QueueStep, TransferStep
+from ivr.core.flows.validate import check_directory
+
+Check = Callable[[str], list[str]]
+Write = Callable[..., Path]
+
+
+def test_load_flows_keys_each_flow_by_its_name(write_flow: Write, minimal_flow_text: str) -> None:
+    write_flow(minimal_flow_text, "main-line.yaml")
+    path = write_flow("name: spare\n" + minimal_flow_text, "other.yml")
+
+    flows = load_flows(path.parent)
+
+    assert sorted(flows) == ["main-line", "spare"]
+    assert flows["main-line"].source == "main-line.yaml"
+
+
+def test_the_demo_directory_loads(demo_flow) -> None:
+    flows = load_flows(Path(__file__).resolve().parents[3] / "callflows")
+
+    assert flows["demo"] == demo_flow
+
+
+def test_load_flow_refuses_a_flow_with_problems_listing_them_all(
+    write_flow: Write, minimal_flow_text: str
+) -> None:
+    text = minimal_flow_text.replace("next: news", "next: newz").replace("human: desk", "")
+    path = write_flow(text)
+
+    with pytest.raises(FlowError) as raised:
+        load_flow(path)
+
+    assert [str(p) for p in raised.value.problems] == [
+        'flow.yaml: step "menu" on key 1 goes to "newz", which does not exist',
+        'flow.yaml: step "menu" has no way to a person: add "human: <a queue or transfer '
+        'step>", where key 0 and the words for a person go',
+        'flow.yaml: step "news" cannot be reached from start "menu", the fallback or the '
+        "voicemail step; remove it or send a step to it",
+    ]
+    assert 'flow.yaml: step "menu" on key 1' in str(raised.value)
+
+
+def test_load_flows_refuses_two_flows_with_the_same_name(
+    write_flow: Write, minimal_flow_text: str
+) -> None:
+    write_flow(minimal_flow_text, "a.yaml")
+    path = write_flow("name: a\n" + minimal_flow_text, "b.yaml")
+
+    with pytest.raises(FlowError) as raised:
+        load_flows(path.parent)
+
+    assert [str(p) for p in raised.value.problems] == [
+        'b.yaml: is named "a", like a.yaml; flow names must be unique'
+    ]
+
+
+def test_check_directory_reports_the_problems_of_every_file(write_flow: Write) -> None:
+    write_flow("languages: [en\n", "broken.yaml")
+    path = write_flow("just text\n", "words.yaml")
+
+    assert [str(p) for p in check_directory(path.parent)] == [
+        "broken.yaml: line 2, column 1: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence)",
+        'words.yaml: should be a call flow (languages, start, steps...), not "just text"',
+    ]
+
+
+def test_missing_directory_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+
+    assert [str(p) for p in check_directory(missing)] == [
+        f"{missing}: is not a directory of call flows"
+    ]
+
+
+def test_directory_without_flows_is_a_problem(tmp_path: Path) -> None:
+    assert [p.message for p in check_directory(tmp_path)] == ["has no call flows (*.yaml files)"]
+
+
+def test_yaml_syntax_error_is_reported_with_file_and_line(problems_in: Check) -> None:
+    flow = "languages: [en]\nsteps:\n  greeting:\n    type: say\n   prompt: Hello\n"
+
+    assert problems_in(flow) == [
+        "flow.yaml: line 5, column 4: expected <block end>, but found '<block mapping start>' "
+        "(while parsing a block mapping)"
+    ]
+
+
+def test_unquoted_star_key_gets_a_hint(problems_in: Check, minimal_flow_text: str) -> None:
+    problems = problems_in(minimal_flow_text.replace("key: 1", "key: *"))
+
+    assert len(problems) == 1
+    assert problems[0].endswith('put keys such as "*" and "#" in quotes')
+
+
+def test_step_written_twice_is_reported_not_silently_replaced(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = minimal_flow_text + "  news:\n    type: hangup\n"
+
+    assert problems_in(flow) == [
+        'flow.yaml: line 29, column 3: "news" appears twice in the same section'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "queue: support",
+            "queue: support\n    timeout: 10",
+            'step "desk" has unknown field "timeout" (known fields: on_leave, prompt, queue, '
+            "skills, type)",
+        ),
+        (
+            "    human: desk",
+            "    human: desk\n    gather: {timeout: five}",
+            'step "menu" has "timeout" "five"; it should be a whole number',
+        ),
+        (
+            "    human: desk",
+            "    human: desk\n    gather: {timeout: 600}",
+            'step "menu" has "timeout" 600; it should be between 1 and 60',
+        ),
+        (
+            "type: hangup",
+            "type: hangup\n    prompt: [Bye]",
+            'step "bye" has "prompt" a list; write it per language: en: "..."',
+        ),
+        (
+            "next: bye\n  desk",
+            "next: [bye]\n  desk",
+            'step "news" has "next" a list; it should be text',
+        ),
+        ("key: 1", "key: one", 'step "menu" option 1 has key "one"; use digits, "*" or "#"'),
+        (
+            "  bye:\n    type: hangup",
+            "  bye: hangup",
+            'step "bye" should be a set of fields (type, prompt...), not "hangup"',
+        ),
+        (
+            "  bye:\n    type: hangup",
+            "  bye:\n    prompt: Bye",
+            'step "bye" has no type; use one '
+            "of: say, language, hours, menu, transfer, voicemail, hangup, queue",
+        ),
+        (
+            "type: say",
+            "type: say\n    play: ftp://example.com/a.mp3\n",
+            'step "news" needs either "prompt" (words per language) or "play" (a URL)',
+        ),
+        (
+            "start: menu",
+            "start: menu\nvoice: alice",
+            'has unknown field "voice" (known fields: '
+            "default_language, description, fallback, languages, max_retries, name, start, steps, "
+            "voicemail)",
+        ),
+        (
+            "  news:",
+            "  News Flash:",
+            'step "News Flash" has a name that is not letters, digits, "_" and "-"',
+        ),
+    ],
+)
+def test_wrong_types_and_unknown_fields_are_reported_with_file_and_step(
+    problems_in: Check, minimal_flow_text: str, old: str, new: str, problem: str
+) -> None:
+    assert old in minimal_flow_text
+    problems = problems_in(minimal_flow_text.replace(old, new, 1))
+
+    assert f"flow.yaml: {problem}" in problems
+
+
+def test_phone_number_without_quotes_is_reported(problems_in: Check) -> None:
+    flow = """\
+        languages: [en]
+        start: sales
+        fallback: sales
+        steps:
+          sales:
+            type: transfer
+            to: +18005550199
+            on_failure: sales
+        """
+
+    assert problems_in(flow) == [
+        'flow.yaml: step "sales" has "to" 18005550199 without quotes; write it as "+18005550199"'
+    ]
+
+
+def test_yaml_surprises_do_not_apply(write_flow: Write) -> None:
+    """``no`` stays Norwegian, ``10:00-13:00`` stays a time, a date stays text to check."""
+    path = write_flow(
+        """\
+        languages:
+          en: {}
+          no: {speech: nb-NO, human_words: [menneske], messages: {no_input: Beklager.,
+               not_an_option: Ugyldig., apology: "Beklager, noe gikk galt."}}
+        start: hours
+        fallback: desk
+        steps:
+          hours:
+            type: hours
+            timezone: Europe/Oslo
+            weekly: {mon: 10:00-13:00}
+            holidays: [2025-12-25]
+            open: desk
+            closed: desk
+          desk:
+            type: queue
+            queue: support
+            on_leave: desk2
+          desk2:
+            type: queue
+            prompt: {en: Hold on., no: Vent litt.}
+            queue: overflow
+            on_leave: desk
+        """
+    )
+
+    flow = load_flow(path)
+
+    assert list(flow.languages) == ["en", "no"]
+    assert str(flow.steps["hours"].hours.weekly[0][0]) == "10:00-13:00"
+
+
+def test_defaults_for_english_and_spanish_fill_in_what_a_flow_leaves_out(demo_flow) -> None:
+    english, spanish = demo_flow.languages["en"], demo_flow.languages["es"]
+
+    assert english.human_words == ("agent", "representative", "operator", "person", "human")
+    assert spanish.human_words == ("agente", "representante", "operador", "persona")
+    assert (english.speech, spanish.speech) == ("en-US", "es-MX")
+    assert demo_flow.max_retries == 2
+
+
+def test_the_demo_flow_has_the_expected_shape(demo_flow) -> None:
+    menus = [s for s in demo_flow.steps.values() if isinstance(s, MenuStep)]
+    assert {m.name for m in menus} == {"main_menu", "billing_menu", "tech_menu", "closed_menu"}
+    assert all(m.human is not None for m in menus)
+    queues = {s.queue for s in demo_flow.steps.values() if isinstance(s, QueueStep)}
+    assert queues == {"support"}
+    assert isinstance(demo_flow.steps["sales"], TransferStep)
+    assert demo_flow.business_hours().name == "office_hours"
+
+
+def test_say_step_can_play_a_recording(write_flow: Write, minimal_flow_text: str) -> None:
+    text = minimal_flow_text.replace(
+        'prompt: {en: "No news.", es: "Sin noticias."}', "play: https://example.com/news.mp3"
+    )
+    flow = load_flow(write_flow(text))
+    ctx = CallContext(call_sid="CA1", now=datetime(2026, 1, 1, tzinfo=UTC))
+    menu = interpreter.start(flow, ctx)
+
+    turn = interpreter.resume(flow, menu.instructions[0].resume, ctx, CallerInput(digits="1"))
+
+    assert turn.instructions[0] == Play(url="https://example.com/news.mp3")
