@@ -26,7 +26,8 @@ class FieldReader:
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
-        self.voicemail: str | None = None
+        """The flow's languages, known before its steps are read: plain-text prompts belong to
+        the default language and a single ``play`` URL to all of them."""
 
     def problem(self, step: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, step, message))

@@ -46,8 +46,8 @@ NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 _FLOW_FIELDS = frozenset(
-    {"name", "description", "languages", "default_language", "max_retries", "start"}
-    | {"fallback", "voicemail", "steps"}
+    {"name", "description", "languages", "default_language", "max_retries"}
+    | {"start", "fallback", "voicemail", "steps"}
 )
 _LANGUAGE_FIELDS = frozenset({"voice", "speech", "human_words", "messages"})
 _MESSAGE_FIELDS = ("no_input", "not_an_option", "apology")
@@ -55,6 +55,11 @@ _MESSAGE_FIELDS = ("no_input", "not_an_option", "apology")
 
 class _Reader(FieldReader):
     """Reads steps and the flow around them."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self.voicemail: str | None = None
+        """The flow's voicemail step: where a transfer or queue without its own way out goes."""
 
     # -- steps -----------------------------------------------------------------------------
 
@@ -140,6 +145,7 @@ class _Reader(FieldReader):
             self.problem(step, 'needs "weekly": opening times per day, e.g. monday: 08:00-20:00')
             return None
         days: list[tuple[TimeRange, ...]] = [() for _ in WEEKDAYS]
+        listed: set[int] = set()
         well_formed = True
         for day, times in value.items():
             try:
@@ -148,8 +154,10 @@ class _Reader(FieldReader):
                 self.problem(step, f"has {error}")
                 well_formed = False
                 continue
-            if days[index]:
+            if index in listed:
                 self.problem(step, f"lists {WEEKDAYS[index]} twice")
+                well_formed = False
+            listed.add(index)
             ranges = self.time_ranges(times, step, WEEKDAYS[index])
             if ranges is None:
                 well_formed = False
@@ -299,6 +307,9 @@ class _Reader(FieldReader):
     def language_settings(self, value: Any) -> dict[str, Language]:
         """``[en, es]`` (defaults for each) or ``{en: {voice: ..., speech: ...}, ...}``."""
         if isinstance(value, list):
+            if not all(isinstance(code, str) for code in value):
+                self.problem(None, 'has "languages" that are not codes, e.g. languages: [en, es]')
+                return {}
             value = dict.fromkeys(value)
         if not isinstance(value, dict) or not value:
             self.problem(None, 'needs "languages", e.g. languages: [en, es]')

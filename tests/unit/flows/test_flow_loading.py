@@ -3,6 +3,7 @@ traceback, and a flow with any problem is refused whole."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,10 +16,14 @@ from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Play
 from ivr.core.flows.loader import load_flow, load_flows
 from ivr.core.flows.model import MenuStep, QueueStep, TransferStep
-from ivr.core.flows.validate import check_directory
+from ivr.core.flows.parse import parse_flow
+from ivr.core.flows.validate import check_directory, check_flow
+from ivr.core.flows.yamlfile import parse_yaml
 
 Check = Callable[[str], list[str]]
 Write = Callable[..., Path]
+
+DEMO_TEXT = (Path(__file__).resolve().parents[3] / "callflows" / "demo.yaml").read_text()
 
 
 def test_load_flows_keys_each_flow_by_its_name(write_flow: Write, minimal_flow_text: str) -> None:
@@ -271,3 +276,37 @@ def test_say_step_can_play_a_recording(write_flow: Write, minimal_flow_text: str
     turn = interpreter.resume(flow, menu.instructions[0].resume, ctx, CallerInput(digits="1"))
 
     assert turn.instructions[0] == Play(url="https://example.com/news.mp3")
+
+
+def _every_place(node: object, path: tuple = ()) -> list[tuple]:
+    places = [path] if path else []
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in children:
+        places.extend(_every_place(child, (*path, key)))
+    return places
+
+
+def test_no_misshapen_value_anywhere_in_a_flow_makes_the_checker_raise() -> None:
+    """Each value of the demo flow, in turn, replaced by each of a few wrong shapes."""
+    data, _ = parse_yaml(DEMO_TEXT, "demo.yaml")
+    wrong_values: list[object] = [None, 0, True, "", "x", [], [None], {}, {"x": [1]}, 2.5]
+    checked = 0
+    for place in _every_place(data):
+        for wrong in wrong_values:
+            mutated = copy.deepcopy(data)
+            node = mutated
+            for key in place[:-1]:
+                node = node[key]
+            node[place[-1]] = wrong
+            flow, problems = parse_flow(mutated, file="demo.yaml", default_name="demo")
+            if flow is not None:
+                problems = check_flow(flow)
+            assert all(p.file == "demo.yaml" for p in problems)
+            checked += 1
+    assert checked > 2000
