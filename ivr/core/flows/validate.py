@@ -186,6 +186,11 @@ class _Checker:
 
     def reachability(self) -> None:
         flow = self.flow
+        references = [target for step in flow.steps.values() for _, target in step.targets()]
+        if any(target not in flow.steps for target in references):
+            # A misspelt name cuts off everything behind it; reporting each of those steps as
+            # unreachable would bury the one line that matters.
+            return
         entries = [flow.start, flow.fallback, flow.voicemail]
         reached: set[str] = set()
         pending = [name for name in entries if name is not None]

@@ -70,6 +70,16 @@ def test_unreachable_step_is_rejected(problems_in: Check, minimal_flow_text: str
     ]
 
 
+def test_a_misspelt_step_name_is_not_buried_under_the_steps_it_cuts_off(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = changed(minimal_flow_text, "next: news", "next: newz")
+
+    assert problems_in(flow) == [
+        'flow.yaml: step "menu" on key 1 goes to "newz", which does not exist'
+    ]
+
+
 def test_missing_prompt_for_one_of_the_flow_languages_is_rejected(
     problems_in: Check, minimal_flow_text: str
 ) -> None:
