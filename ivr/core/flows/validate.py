@@ -29,17 +29,16 @@ from ivr.core.flows.matching import words_of
 from ivr.core.flows.model import (
     HUMAN_STEPS,
     Flow,
-    HoursStep,
     LanguageStep,
     MenuStep,
     Prompt,
     QueueStep,
-    SayStep,
     Step,
     TransferStep,
     VoicemailStep,
 )
 from ivr.core.flows.parse import parse_flow
+from ivr.core.flows.paths import cycle_from, endings, passes_through, reachable
 from ivr.core.flows.problems import Problem
 from ivr.core.flows.yamlfile import read_yaml
 
@@ -191,16 +190,8 @@ class _Checker:
             # A misspelt name cuts off everything behind it; reporting each of those steps as
             # unreachable would bury the one line that matters.
             return
-        entries = [flow.start, flow.fallback, flow.voicemail]
-        reached: set[str] = set()
-        pending = [name for name in entries if name is not None]
-        while pending:
-            name = pending.pop()
-            step = flow.steps.get(name)
-            if step is None or name in reached:
-                continue
-            reached.add(name)
-            pending.extend(target for _, target in step.targets())
+        entries = [name for name in (flow.start, flow.fallback, flow.voicemail) if name]
+        reached = reachable(flow, entries)
         for name in flow.steps:
             if name not in reached:
                 self.problem(
@@ -213,25 +204,13 @@ class _Checker:
         """Chains of steps that never wait for the caller must end, or the call spins."""
         reported: set[frozenset[str]] = set()
         for name in self.flow.steps:
-            cycle = self._cycle_from(name, [])
+            cycle = cycle_from(self.flow, name)
             if cycle and frozenset(cycle) not in reported:
                 reported.add(frozenset(cycle))
                 path = " -> ".join(f'"{step}"' for step in [*cycle, cycle[0]])
                 self.problem(
                     cycle[0], f"goes round in a loop without waiting for the caller: {path}"
                 )
-
-    def _cycle_from(self, name: str, path: list[str]) -> list[str] | None:
-        if name in path:
-            return path[path.index(name) :]
-        step = self.flow.steps.get(name)
-        if step is None:
-            return None
-        for following in _passes_to(step):
-            cycle = self._cycle_from(following, [*path, name])
-            if cycle:
-                return cycle
-        return None
 
     # -- prompts -----------------------------------------------------------------------------
 
@@ -360,7 +339,7 @@ class _Checker:
                 "the flow a voicemail step",
             )
             return
-        if self._passes_through(target, step.name):
+        if passes_through(self.flow, target, step.name):
             self.problem(
                 step.name,
                 f'{field.replace("_", " ")} goes back to "{step.name}" itself; the caller '
@@ -377,14 +356,11 @@ class _Checker:
         branch of an hours step (nobody is there to answer)."""
         if target not in self.flow.steps:
             return  # reported by references()
-        endings = [
-            (self.flow.steps[name], closed)
-            for name, closed in self._endings(target, closed=False, seen=frozenset())
-        ]
+        ends = [(self.flow.steps[name], closed) for name, closed in endings(self.flow, target)]
         wrong = sorted(
             {
                 f'{ending.kind} step "{ending.name}"'
-                for ending, closed in endings
+                for ending, closed in ends
                 if not isinstance(ending, HUMAN_STEPS)
                 and not (isinstance(ending, VoicemailStep) and (voicemail_will_do or closed))
             }
@@ -395,45 +371,6 @@ class _Checker:
                 step.name,
                 f'{what} to "{target}", which leads to {" or ".join(wrong)}, not to {wanted}',
             )
-
-    def _endings(self, name: str, *, closed: bool, seen: frozenset[str]) -> set[tuple[str, bool]]:
-        """The steps that wait or hand off at the end of the paths from ``name``, each with
-        whether the path went through the closed branch of an hours step."""
-        step = self.flow.steps.get(name)
-        if step is None or name in seen:
-            return set()
-        seen = seen | {name}
-        if isinstance(step, HoursStep):
-            return self._endings(step.open, closed=closed, seen=seen) | self._endings(
-                step.closed, closed=True, seen=seen
-            )
-        if isinstance(step, SayStep):
-            return self._endings(step.next, closed=closed, seen=seen)
-        return {(name, closed)}
-
-    def _passes_through(self, start: str, target: str) -> bool:
-        """Whether the steps from ``start`` reach ``target`` without waiting for the caller."""
-        pending, seen = [start], set()
-        while pending:
-            name = pending.pop()
-            if name == target:
-                return True
-            step = self.flow.steps.get(name)
-            if step is None or name in seen:
-                continue
-            seen.add(name)
-            pending.extend(_passes_to(step))
-        return False
-
-
-def _passes_to(step: Step) -> Iterator[str]:
-    """Where a step goes on its own, in the same turn, without the caller's say."""
-    if isinstance(step, SayStep | LanguageStep):
-        # A language step is passed through for callers whose language we know.
-        yield step.next
-    elif isinstance(step, HoursStep):
-        yield step.open
-        yield step.closed
 
 
 def _prompts_of(step: Step) -> Iterator[tuple[str, Prompt]]:
