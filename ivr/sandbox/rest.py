@@ -1,0 +1,472 @@
+"""The REST API, shaped like Twilio's 2010-04-01 API so the official helper library works.
+
+HTTP basic auth with the account SID and auth token (else 401, code 20003); resources are
+JSON with a ``.json`` suffix; unknown resources are 404 with code 20404. Form parameters keep
+all their values, because ``StatusCallbackEvent`` may be repeated.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ivr.sandbox import errors, operations, resources
+from ivr.sandbox.call import CallStatus
+from ivr.sandbox.defaults import QUEUE_MAX_SIZE, QUEUE_MAX_SIZE_LIMIT
+from ivr.sandbox.devices import normalize_number
+from ivr.sandbox.engine import Engine
+
+bp = Blueprint("sandbox_rest", __name__, url_prefix="/2010-04-01")
+
+
+def engine() -> Engine:
+    return current_app.extensions["ivr_sandbox_engine"]
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    auth = request.authorization
+    sandbox = engine()
+    valid = (
+        auth is not None
+        and auth.type == "basic"
+        and hmac.compare_digest(auth.username or "", sandbox.account_sid)
+        and hmac.compare_digest(auth.password or "", sandbox.auth_token)
+    )
+    if not valid:
+        failure = errors.RestError(401, errors.AUTHENTICATION, "Authenticate")
+        response = jsonify(failure.body())
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+        return response
+    account = (request.view_args or {}).get("account")
+    if account is not None and account != sandbox.account_sid:
+        raise errors.RestError(
+            404, errors.NOT_FOUND, f"The requested resource {request.path} was not found"
+        )
+    return None
+
+
+def not_found() -> errors.RestError:
+    return errors.RestError(
+        404, errors.NOT_FOUND, f"The requested resource {request.path} was not found"
+    )
+
+
+def form() -> dict[str, list[str]]:
+    return {key: request.form.getlist(key) for key in request.form}
+
+
+# -- accounts -------------------------------------------------------------------------------
+
+
+@bp.get("/Accounts/<account>.json")
+def fetch_account(account: str):
+    sandbox = engine()
+    return jsonify(
+        {
+            "sid": sandbox.account_sid,
+            "friendly_name": "Sandbox account",
+            "status": "active",
+            "type": "Full",
+            "owner_account_sid": sandbox.account_sid,
+            "uri": f"/2010-04-01/Accounts/{sandbox.account_sid}.json",
+        }
+    )
+
+
+# -- calls ----------------------------------------------------------------------------------
+
+
+@bp.post("/Accounts/<account>/Calls.json")
+def create_call(account: str):
+    sandbox = engine()
+    call = operations.create_outbound(sandbox, form())
+    with sandbox.lock:
+        body = resources.call_json(sandbox, call)
+    return jsonify(body), 201
+
+
+@bp.get("/Accounts/<account>/Calls.json")
+def list_calls(account: str):
+    sandbox = engine()
+    filters = {
+        "to": request.args.get("To"),
+        "from_": request.args.get("From"),
+        "status": request.args.get("Status"),
+        "parent_sid": request.args.get("ParentCallSid"),
+    }
+    with sandbox.lock:
+        calls = [
+            c
+            for c in reversed(list(sandbox.calls.values()))
+            if all(
+                value is None
+                or str(getattr(c, name))
+                == (normalize_number(value) if name in {"to", "from_"} else value)
+                for name, value in filters.items()
+            )
+        ]
+        items = [resources.call_json(sandbox, c) for c in calls]
+    return jsonify(resources.page(sandbox, "calls", items, request.path, request.args))
+
+
+def _call(sid: str):
+    call = engine().call(sid)
+    if call is None:
+        raise not_found()
+    return call
+
+
+@bp.get("/Accounts/<account>/Calls/<sid>.json")
+def fetch_call(account: str, sid: str):
+    sandbox, call = engine(), _call(sid)
+    with sandbox.lock:
+        return jsonify(resources.call_json(sandbox, call))
+
+
+@bp.post("/Accounts/<account>/Calls/<sid>.json")
+def update_call(account: str, sid: str):
+    sandbox, call = engine(), _call(sid)
+    operations.update_call(sandbox, call, form())
+    with sandbox.lock:
+        return jsonify(resources.call_json(sandbox, call))
+
+
+@bp.delete("/Accounts/<account>/Calls/<sid>.json")
+def delete_call(account: str, sid: str):
+    sandbox, call = engine(), _call(sid)
+    with sandbox.lock:
+        if call.status not in {CallStatus.COMPLETED, CallStatus.BUSY, CallStatus.FAILED}:
+            if not call.is_final:
+                raise errors.RestError(
+                    400, errors.NOT_IN_PROGRESS, "Cannot delete a call that is still in progress"
+                )
+        del sandbox.calls[sid]
+    return "", 204
+
+
+@bp.get("/Accounts/<account>/Calls/<sid>/Recordings.json")
+def list_call_recordings(account: str, sid: str):
+    _call(sid)
+    return _recordings(call_sid=sid)
+
+
+@bp.get("/Accounts/<account>/Calls/<sid>/Notifications.json")
+def list_call_notifications(account: str, sid: str):
+    _call(sid)
+    return _notifications(call_sid=sid)
+
+
+# -- queues and members ---------------------------------------------------------------------
+
+
+def _max_size(raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise errors.RestError(
+            400, errors.INVALID_PARAMETER, f"MaxSize must be a number: {raw}"
+        ) from None
+    if not 1 <= value <= QUEUE_MAX_SIZE_LIMIT:
+        raise errors.RestError(
+            400, errors.INVALID_PARAMETER, f"MaxSize must be between 1 and {QUEUE_MAX_SIZE_LIMIT}"
+        )
+    return value
+
+
+@bp.get("/Accounts/<account>/Queues.json")
+def list_queues(account: str):
+    sandbox = engine()
+    with sandbox.lock:
+        items = [resources.queue_json(sandbox, q) for q in sandbox.queues.values()]
+    return jsonify(resources.page(sandbox, "queues", items, request.path, request.args))
+
+
+@bp.post("/Accounts/<account>/Queues.json")
+def create_queue(account: str):
+    sandbox = engine()
+    name = (request.form.get("FriendlyName") or "").strip()
+    if not name:
+        raise errors.RestError(400, errors.INVALID_PARAMETER, "FriendlyName is required")
+    max_size = _max_size(request.form.get("MaxSize"), QUEUE_MAX_SIZE)
+    with sandbox.lock:
+        if sandbox.queue_named(name) is not None:
+            raise errors.RestError(
+                400, errors.QUEUE_NAME_TAKEN, f"A queue named {name} already exists"
+            )
+        queue = sandbox.create_queue(name, max_size)
+        return jsonify(resources.queue_json(sandbox, queue)), 201
+
+
+def _queue(sid: str):
+    sandbox = engine()
+    queue = sandbox.queues.get(sid)
+    if queue is None:
+        raise not_found()
+    return queue
+
+
+@bp.get("/Accounts/<account>/Queues/<sid>.json")
+def fetch_queue(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        return jsonify(resources.queue_json(sandbox, _queue(sid)))
+
+
+@bp.post("/Accounts/<account>/Queues/<sid>.json")
+def update_queue(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        queue = _queue(sid)
+        name = (request.form.get("FriendlyName") or "").strip()
+        if name:
+            queue.friendly_name = name
+        queue.max_size = _max_size(request.form.get("MaxSize"), queue.max_size)
+        queue.updated_at = sandbox.clock.now()
+        return jsonify(resources.queue_json(sandbox, queue))
+
+
+@bp.delete("/Accounts/<account>/Queues/<sid>.json")
+def delete_queue(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        queue = _queue(sid)
+        if queue.members:
+            raise errors.RestError(400, errors.INVALID_PARAMETER, "The queue is not empty")
+        del sandbox.queues[sid]
+    return "", 204
+
+
+@bp.get("/Accounts/<account>/Queues/<sid>/Members.json")
+def list_members(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        queue = _queue(sid)
+        items = [resources.member_json(sandbox, queue, m) for m in queue.waiting()]
+    return jsonify(resources.page(sandbox, "queue_members", items, request.path, request.args))
+
+
+@bp.get("/Accounts/<account>/Queues/<sid>/Members/<which>.json")
+def fetch_member(account: str, sid: str, which: str):
+    sandbox = engine()
+    with sandbox.lock:
+        queue = _queue(sid)
+        waiting = queue.waiting()
+        member = (
+            (waiting[0] if waiting else None)
+            if which == "Front"
+            else next((m for m in waiting if m.call_sid == which), None)
+        )
+        if member is None:
+            raise not_found()
+        return jsonify(resources.member_json(sandbox, queue, member))
+
+
+@bp.post("/Accounts/<account>/Queues/<sid>/Members/<which>.json")
+def dequeue_member(account: str, sid: str, which: str):
+    sandbox = engine()
+    call, waited, position = operations.dequeue_member(sandbox, sid, which, form())
+    with sandbox.lock:
+        queue = sandbox.queues[sid]
+        member = queue.member(call.sid)
+        body = (
+            resources.member_json(sandbox, queue, member, position)
+            if member
+            else {"call_sid": call.sid, "queue_sid": sid, "position": position}
+        )
+        body["wait_time"] = int(waited)
+    return jsonify(body)
+
+
+# -- recordings -----------------------------------------------------------------------------
+
+
+def _recordings(call_sid: str | None = None):
+    sandbox = engine()
+    call_sid = call_sid or request.args.get("CallSid")
+    with sandbox.lock:
+        items = [
+            resources.recording_json(sandbox, r)
+            for r in reversed(list(sandbox.recordings.values()))
+            if call_sid is None or r.call_sid == call_sid
+        ]
+    return jsonify(resources.page(sandbox, "recordings", items, request.path, request.args))
+
+
+@bp.get("/Accounts/<account>/Recordings.json")
+def list_recordings(account: str):
+    return _recordings()
+
+
+def _recording(sid: str):
+    recording = engine().recordings.get(sid)
+    if recording is None:
+        raise not_found()
+    return recording
+
+
+@bp.get("/Accounts/<account>/Recordings/<sid>.json")
+def fetch_recording(account: str, sid: str):
+    sandbox = engine()
+    return jsonify(resources.recording_json(sandbox, _recording(sid)))
+
+
+@bp.delete("/Accounts/<account>/Recordings/<sid>.json")
+def delete_recording(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        _recording(sid)
+        del sandbox.recordings[sid]
+    return "", 204
+
+
+# -- phone numbers --------------------------------------------------------------------------
+
+_NUMBER_FIELDS = {
+    "VoiceUrl": "voice_url",
+    "VoiceMethod": "voice_method",
+    "VoiceFallbackUrl": "voice_fallback_url",
+    "VoiceFallbackMethod": "voice_fallback_method",
+    "StatusCallback": "status_callback",
+    "StatusCallbackMethod": "status_callback_method",
+    "FriendlyName": "friendly_name",
+}
+
+
+def _number_settings() -> dict[str, str]:
+    settings = {}
+    for param, name in _NUMBER_FIELDS.items():
+        if param in request.form:
+            value = request.form[param].strip()
+            if name.endswith("_method"):
+                value = value.upper() or "POST"
+                if value not in {"GET", "POST"}:
+                    raise errors.RestError(
+                        400, errors.INVALID_PARAMETER, f"{param} must be GET or POST"
+                    )
+            settings[name] = value
+    return settings
+
+
+@bp.get("/Accounts/<account>/IncomingPhoneNumbers.json")
+def list_numbers(account: str):
+    sandbox = engine()
+    wanted = request.args.get("PhoneNumber")
+    with sandbox.lock:
+        items = [
+            resources.number_json(sandbox, n)
+            for n in sandbox.numbers.values()
+            if wanted is None or n.phone_number == normalize_number(wanted)
+        ]
+    return jsonify(
+        resources.page(sandbox, "incoming_phone_numbers", items, request.path, request.args)
+    )
+
+
+@bp.post("/Accounts/<account>/IncomingPhoneNumbers.json")
+def create_number(account: str):
+    sandbox = engine()
+    phone = (request.form.get("PhoneNumber") or "").strip()
+    if not phone:
+        raise errors.RestError(
+            400, errors.INVALID_PARAMETER, "PhoneNumber is required (AreaCode is not supported)"
+        )
+    number = sandbox.add_number(phone, **_number_settings())
+    with sandbox.lock:
+        return jsonify(resources.number_json(sandbox, number)), 201
+
+
+def _number(sid: str):
+    sandbox = engine()
+    number = next((n for n in sandbox.numbers.values() if n.sid == sid), None)
+    if number is None:
+        raise not_found()
+    return number
+
+
+@bp.get("/Accounts/<account>/IncomingPhoneNumbers/<sid>.json")
+def fetch_number(account: str, sid: str):
+    sandbox = engine()
+    return jsonify(resources.number_json(sandbox, _number(sid)))
+
+
+@bp.post("/Accounts/<account>/IncomingPhoneNumbers/<sid>.json")
+def update_number(account: str, sid: str):
+    sandbox = engine()
+    number = _number(sid)
+    sandbox.add_number(number.phone_number, **_number_settings())
+    return jsonify(resources.number_json(sandbox, number))
+
+
+@bp.delete("/Accounts/<account>/IncomingPhoneNumbers/<sid>.json")
+def delete_number(account: str, sid: str):
+    sandbox = engine()
+    with sandbox.lock:
+        number = _number(sid)
+        del sandbox.numbers[number.phone_number]
+    return "", 204
+
+
+# -- notifications (the debugger) ------------------------------------------------------------
+
+
+def _notifications(call_sid: str | None = None):
+    sandbox = engine()
+    with sandbox.lock:
+        items = [
+            resources.notification_json(sandbox, n)
+            for n in reversed(sandbox.notifications)
+            if call_sid is None or n.call_sid == call_sid
+        ]
+    return jsonify(resources.page(sandbox, "notifications", items, request.path, request.args))
+
+
+@bp.get("/Accounts/<account>/Notifications.json")
+def list_notifications(account: str):
+    return _notifications()
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST", "DELETE"])
+def unknown(rest: str):
+    raise not_found()
+
+
+# -- recording media (no auth needed unless the engine enforces it, as Twilio's setting) ---
+
+media = Blueprint("sandbox_media", __name__, url_prefix="/2010-04-01")
+
+
+def _media_recording(account: str, sid: str):
+    sandbox = engine()
+    if sandbox.media_auth:
+        auth = request.authorization
+        if not (
+            auth
+            and hmac.compare_digest(auth.username or "", sandbox.account_sid)
+            and hmac.compare_digest(auth.password or "", sandbox.auth_token)
+        ):
+            raise errors.RestError(401, errors.AUTHENTICATION, "Authenticate")
+    if account != sandbox.account_sid:
+        raise not_found()
+    return _recording(sid)
+
+
+@media.get("/Accounts/<account>/Recordings/<sid>.wav")
+@media.get("/Accounts/<account>/Recordings/<sid>")
+def recording_wav(account: str, sid: str):
+    recording = _media_recording(account, sid)
+    return Response(recording.wav, mimetype="audio/x-wav")
+
+
+@media.get("/Accounts/<account>/Recordings/<sid>.mp3")
+def recording_mp3(account: str, sid: str):
+    _media_recording(account, sid)
+    raise errors.RestError(
+        404,
+        errors.NOT_FOUND,
+        f"The sandbox stores recordings as WAV only: request {sid}.wav instead of .mp3",
+    )

@@ -1,0 +1,55 @@
+"""Run the sandbox as a process of its own (``ivr sandbox``, the demo, ``make run``)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterable, Mapping
+
+from ivr.sandbox.driver import Sandbox
+
+
+def run(
+    host: str = "127.0.0.1",
+    port: int = 5055,
+    *,
+    account_sid: str | None = None,
+    auth_token: str | None = None,
+    numbers: Iterable[Mapping[str, str]] = (),
+    time_scale: float = 1.0,
+    default_policy: str = "human",
+    announce=print,
+) -> None:
+    """Serve the sandbox until Ctrl-C (SIGINT) or SIGTERM, then end every call cleanly.
+
+    ``numbers`` are business numbers: mappings with ``phone_number`` and optionally
+    ``voice_url``, ``voice_method``, ``status_callback``, ``status_callback_method``,
+    ``voice_fallback_url``. Without an account SID or auth token, fresh ones are made and
+    announced, so the product can be configured with them.
+    """
+    sandbox = Sandbox(account_sid, auth_token, time_scale=time_scale, default_policy=default_policy)
+    for number in numbers:
+        settings = dict(number)
+        phone_number = settings.pop("phone_number")
+        sandbox.add_number(phone_number, **settings)
+    base_url = sandbox.serve(host, port)
+    announce(f"Twilio sandbox at {base_url} (phone page: {base_url}/)")
+    announce(f"  TWILIO_ACCOUNT_SID={sandbox.account_sid}")
+    announce(f"  TWILIO_AUTH_TOKEN={sandbox.auth_token}")
+    announce(f"  TWILIO_API_BASE_URL={base_url}")
+    for number in sandbox.engine.numbers.values():
+        announce(f"  number {number.phone_number} -> {number.voice_url or '(no voice URL)'}")
+    stop = threading.Event()
+
+    def request_stop(signum, frame) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        announce("Stopping the sandbox: ending calls...")
+        sandbox.close()
