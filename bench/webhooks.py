@@ -39,7 +39,7 @@ ROOT = HERE.parent
 ACCOUNT_SID = "AC" + "be" * 16
 AUTH_TOKEN = secrets.token_hex(16)
 CONCURRENCY = 64
-GUNICORN = ["--workers", "4", "--worker-class", "gthread", "--threads", "4", "--backlog", "2048"]
+GUNICORN = ["--workers", "2", "--backlog", "2048"]
 
 
 @dataclass(frozen=True)

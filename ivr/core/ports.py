@@ -70,6 +70,18 @@ class CallRecords(Protocol):
         """Create the call record; False (and no change) when it already exists."""
         ...
 
+    def open_call_with_turn(
+        self,
+        call: NewCall,
+        *,
+        visited: tuple[str, ...],
+        outcome: str | None,
+        language: str | None,
+        queue: str | None = None,
+    ) -> None:
+        """Create the call record with its first turn (one write per new call)."""
+        ...
+
     def record_turn(
         self,
         call_sid: str,

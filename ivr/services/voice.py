@@ -82,8 +82,10 @@ class VoiceCalls:
         caller = self.caller(call.from_raw)
         context, customer_id = self._context(call.call_sid, caller)
         flow = self.default_flow
+        turn = interpreter.start(flow, context)
+        queue = _queue_of(turn)
         if call.call_sid:
-            self._records.open_call(
+            self._records.open_call_with_turn(
                 NewCall(
                     call_sid=call.call_sid,
                     caller=caller,
@@ -92,10 +94,14 @@ class VoiceCalls:
                     flow=flow.name,
                     started_at=context.now,
                     customer_id=customer_id,
-                )
+                ),
+                visited=turn.visited,
+                outcome=turn.outcome,
+                language=turn.language,
+                queue=queue,
             )
-        turn = interpreter.start(flow, context)
-        self._after_turn(call.call_sid, turn)
+            if queue:
+                self._dispatch.caller_waiting(queue, call.call_sid)
         return turn
 
     def resume(
@@ -193,7 +199,7 @@ class VoiceCalls:
         return kept
 
     def _after_turn(self, call_sid: str, turn: Turn) -> None:
-        queue = next((i.queue for i in turn.instructions if isinstance(i, Enqueue)), None)
+        queue = _queue_of(turn)
         if call_sid:
             self._records.record_turn(
                 call_sid,
@@ -216,3 +222,7 @@ class VoiceCalls:
         ):
             self._dispatch.agent_leg_ended(report.queue, report.agent_id, report.status)
         return changed
+
+
+def _queue_of(turn: Turn) -> str | None:
+    return next((i.queue for i in turn.instructions if isinstance(i, Enqueue)), None)

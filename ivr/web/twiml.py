@@ -9,6 +9,7 @@ the one we check.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Protocol
 
 from flask import Response
@@ -54,6 +55,21 @@ def _prompt(parent: VoiceResponse | TwimlGather, item: Say | Play | Pause) -> No
 
 
 def render(instructions: Iterable[Instruction], links: Links) -> str:
+    """The TwiML for these instructions; the same instructions always give the same document,
+    so documents are memoised (a flow has a bounded number of distinct turns)."""
+    instructions = tuple(instructions)
+    try:
+        return _render_cached(instructions, links)
+    except TypeError:  # an unhashable instruction (never from the interpreter): render afresh
+        return _render(instructions, links)
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(instructions: tuple[Instruction, ...], links: Links) -> str:
+    return _render(instructions, links)
+
+
+def _render(instructions: Iterable[Instruction], links: Links) -> str:
     response = VoiceResponse()
     for item in instructions:
         match item:

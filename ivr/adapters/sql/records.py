@@ -7,16 +7,64 @@ status only moves a call forward.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Call, CallEvent, Customer, CustomerNumber, Voicemail
 from ivr.core.calls import FINAL_STATUSES, CallStatus, Outcome, advances, parse_status
 from ivr.core.ports import KnownCustomer, NewCall, StatusReport
+
+
+def _new_call_row(call: NewCall) -> dict[str, Any]:
+    return {
+        "call_sid": call.call_sid,
+        "direction": call.direction,
+        "from_raw": call.caller.raw,
+        "caller_kind": str(call.caller.kind),
+        "from_number": call.caller.e164,
+        "to_number": call.to_number[:64],
+        "customer_id": call.customer_id,
+        "agent_id": call.agent_id,
+        "flow": call.flow,
+        "started_at": call.started_at,
+        "path": [],
+        "status": None,
+    }
+
+
+def _append_turn(
+    connection: Connection,
+    call_sid: str,
+    visited: tuple[str, ...],
+    outcome: str | None,
+    language: str | None,
+    queue: str | None,
+) -> None:
+    """Read-modify-write of the path, under a row lock where the database has them."""
+    calls = Call.__table__
+    locked = select(calls.c.path).where(calls.c.call_sid == call_sid)
+    if connection.dialect.name == "postgresql":
+        locked = locked.with_for_update()
+    path = connection.execute(locked).scalar()
+    if path is None:
+        return
+    changes: dict[str, Any] = {}
+    if visited:
+        changes["path"] = [*path, *visited]
+    if outcome:
+        changes["outcome"] = outcome
+    if language:
+        changes["language"] = language
+    if queue:
+        changes["queue"] = queue
+    if changes:
+        connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**changes))
 
 
 def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> bool:
@@ -28,38 +76,56 @@ def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, 
 
 
 class SqlCallRecords:
+    """Hot paths (one per webhook) use Core statements on a single connection: an ORM session
+    per webhook costs more than the rest of the webhook put together."""
+
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._calls = Call.__table__
+        self._customer_by_number = (
+            select(Customer.id, Customer.name, Customer.language)
+            .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
+            .where(CustomerNumber.number == bindparam("number"))
+        )
+
+    @cache  # noqa: B019 - one statement per dialect, for the records object's lifetime
+    def _insert_new_call_for(self, dialect: str) -> Any:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        return insert(self._calls).on_conflict_do_nothing()
+
+    def _insert_new_call(self, connection: Connection) -> Any:
+        return self._insert_new_call_for(connection.dialect.name)
 
     def customer_for(self, number: str) -> KnownCustomer | None:
-        with self._db.unit_of_work() as session:
-            row = session.execute(
-                select(Customer.id, Customer.name, Customer.language)
-                .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
-                .where(CustomerNumber.number == number)
-            ).first()
+        with self._db.engine.connect() as connection:
+            row = connection.execute(self._customer_by_number, {"number": number}).first()
         return KnownCustomer(id=row.id, name=row.name, language=row.language) if row else None
 
     def open_call(self, call: NewCall) -> bool:
         with self._db.unit_of_work() as session:
-            return _insert_ignoring_duplicates(
-                session,
-                Call.__table__,
-                {
-                    "call_sid": call.call_sid,
-                    "direction": call.direction,
-                    "from_raw": call.caller.raw,
-                    "caller_kind": str(call.caller.kind),
-                    "from_number": call.caller.e164,
-                    "to_number": call.to_number[:64],
-                    "customer_id": call.customer_id,
-                    "agent_id": call.agent_id,
-                    "flow": call.flow,
-                    "started_at": call.started_at,
-                    "path": [],
-                    "status": None,
-                },
-            )
+            return _insert_ignoring_duplicates(session, self._calls, _new_call_row(call))
+
+    def open_call_with_turn(
+        self,
+        call: NewCall,
+        *,
+        visited: tuple[str, ...],
+        outcome: str | None,
+        language: str | None,
+        queue: str | None = None,
+    ) -> None:
+        """A new call and its first turn in one write; a retried webhook appends instead."""
+        row = {
+            **_new_call_row(call),
+            "path": list(visited),
+            "outcome": outcome,
+            "language": language,
+            "queue": queue,
+        }
+        with self._db.engine.begin() as connection:
+            written = connection.execute(self._insert_new_call(connection), row).rowcount
+            if not written:
+                _append_turn(connection, call.call_sid, visited, outcome, language, queue)
 
     def record_turn(
         self,
@@ -70,20 +136,8 @@ class SqlCallRecords:
         language: str | None,
         queue: str | None = None,
     ) -> None:
-        with self._db.unit_of_work() as session:
-            call = session.execute(
-                select(Call).where(Call.call_sid == call_sid).with_for_update()
-            ).scalar_one_or_none()
-            if call is None:
-                return
-            if visited:
-                call.path = [*call.path, *visited]
-            if outcome:
-                call.outcome = outcome
-            if language:
-                call.language = language
-            if queue:
-                call.queue = queue
+        with self._db.engine.begin() as connection:
+            _append_turn(connection, call_sid, visited, outcome, language, queue)
 
     def record_status(self, report: StatusReport) -> bool:
         with self._db.unit_of_work() as session:
