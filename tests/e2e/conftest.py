@@ -1,0 +1,129 @@
+"""The whole product over HTTP: the sandbox carrier, the web app, an RQ worker process.
+
+The app is served by a real WSGI server on a free port, the sandbox calls its webhooks (signed)
+and the app's REST client calls the sandbox (``TWILIO_API_BASE_URL``); agents are rung by a
+``ivr worker`` process, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from ivr import create_app
+from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.models import Call, Voicemail
+from ivr.config import Settings
+from ivr.sandbox import Sandbox
+from ivr.seed import seed_demo
+from tests.helpers import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    BUSINESS_NUMBER,
+    CALLFLOWS,
+    ROOT,
+    FixedClock,
+    free_port,
+)
+
+TIME_SCALE = 0.05
+
+
+@dataclass
+class Live:
+    sandbox: Sandbox
+    settings: Settings
+    clock: FixedClock
+    database: Database
+
+    def call(self, from_: str, *, scripted: bool = True):
+        return self.sandbox.dial(BUSINESS_NUMBER, from_=from_, scripted=scripted)
+
+    def call_record(self, call_sid: str) -> Call:
+        with self.database.unit_of_work() as session:
+            return session.scalars(select(Call).where(Call.call_sid == call_sid)).one()
+
+    def voicemails(self) -> list[Voicemail]:
+        with self.database.unit_of_work() as session:
+            return list(session.scalars(select(Voicemail)))
+
+
+def _serve(app, port: int):
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    return server, thread
+
+
+@pytest.fixture
+def live(sqlite_database: str, redis_url: str, clock: FixedClock) -> Iterator[Live]:
+    from tests.conftest import empty_tables
+
+    empty_tables(sqlite_database)
+    database = Database(sqlite_database)
+    seed_demo(database)
+
+    sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=TIME_SCALE)
+    sandbox_url = sandbox.serve()
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_phone_number=BUSINESS_NUMBER,
+        public_base_url=public,
+        twilio_api_base_url=sandbox_url,
+        redis_url=redis_url,
+        database_url=sqlite_database,
+        secret_key="e2e-secret-key-" + "0" * 16,
+        callflows_dir=CALLFLOWS,
+        agent_ring_timeout_seconds=5,
+    )
+    app = create_app(settings)
+    app.extensions["ivr"].clock = clock
+    server, thread = _serve(app, port)
+    sandbox.add_number(
+        BUSINESS_NUMBER, f"{public}/voice/incoming", status_callback=f"{public}/voice/status"
+    )
+    env = {
+        **os.environ,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "TWILIO_PHONE_NUMBER": BUSINESS_NUMBER,
+        "PUBLIC_BASE_URL": public,
+        "TWILIO_API_BASE_URL": sandbox_url,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": sqlite_database,
+        "SECRET_KEY": settings.secret_key,
+        "IVR_AGENT_RING_TIMEOUT": "5",
+    }
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ivr"), "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield Live(sandbox=sandbox, settings=settings, clock=clock, database=database)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        sandbox.close()
+        server.shutdown()
+        thread.join(5)
+        app.extensions["ivr"].close()
+        database.dispose()

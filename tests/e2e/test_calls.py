@@ -1,0 +1,129 @@
+"""Callers phone the business through the sandbox and follow the demo flow end to end."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.e2e.conftest import Live
+
+ANA = "+14155550123"  # a known customer who speaks Spanish
+STRANGER = "+14155550177"
+ALEX, JORDAN = "+12025550111", "+12025550112"
+pytestmark = pytest.mark.e2e
+
+
+def said(prompts) -> str:
+    return " | ".join(p.text for p in prompts if p.text)
+
+
+def assert_no_carrier_errors(live: Live) -> None:
+    assert [f"{e.error_code} {e.message}" for e in live.sandbox.errors] == []
+
+
+def test_known_caller_is_greeted_by_name_in_their_language(live: Live) -> None:
+    call = live.call(ANA)
+    heard = said(call.wait_for_prompt())
+    assert "Ana García" in heard
+    assert "Para facturación, oprima 1" in heard  # language choice skipped: she is known
+    call.hang_up()
+    call.wait_for_status("completed")
+    assert_no_carrier_errors(live)
+
+
+def test_new_caller_chooses_spanish_and_walks_into_a_submenu(live: Live) -> None:
+    call = live.call(STRANGER)
+    first = said(call.wait_for_prompt())
+    assert "Thank you for calling Acme Utilities" in first
+    assert "For English, press 1" in first and "Para español, oprima 2" in first
+    call.press("2")
+    assert "Para facturación, oprima 1" in said(call.wait_for_prompt())
+    call.press("1")
+    assert "Para pagar una factura, oprima 1" in said(call.wait_for_prompt())
+    call.hang_up()
+    call.wait_for_status("completed")
+    record = live.call_record(call.sid)
+    assert record.language == "es"
+    assert record.path[-2:] == ["main_menu", "billing_menu"]
+    assert record.status == "completed"
+    assert_no_carrier_errors(live)
+
+
+def test_caller_who_presses_0_is_connected_to_an_agent(live: Live) -> None:
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.press("1")
+    call.wait_for_prompt()
+    call.press("0")
+    assert call.wait_for_queue(timeout=5) == 1
+    agent_leg = call.wait_for_bridge(timeout=10)
+    assert agent_leg.to in (ALEX, JORDAN)
+    assert any("Connecting you now" in p.text for p in call.heard if p.text)
+    call.hang_up()
+    call.wait_for_status("completed")
+    agent_leg.wait_for_status("completed")
+    record = live.call_record(call.sid)
+    assert record.outcome == "answered-by-agent"
+    assert record.agent_id is not None
+    assert live.call_record(agent_leg.sid).agent_id == record.agent_id
+    assert_no_carrier_errors(live)
+
+
+def test_saying_agent_reaches_a_person_from_the_main_menu(live: Live) -> None:
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.speak("English")
+    call.wait_for_prompt()
+    call.speak("I want to talk to an agent please")
+    call.wait_for_queue(timeout=5)
+    call.wait_for_bridge(timeout=10)
+    call.hang_up()
+    assert_no_carrier_errors(live)
+
+
+def test_silence_is_retried_then_the_caller_reaches_a_person(live: Live) -> None:
+    call = live.call(ANA)
+    call.wait_for_prompt()
+    for _ in range(2):
+        call.stay_silent()
+        call.wait_for_prompt()
+    call.stay_silent()
+    call.wait_for_bridge(timeout=10)
+    heard = said(call.heard)
+    assert heard.count("Para facturación, oprima 1") == 3
+    call.hang_up()
+    assert_no_carrier_errors(live)
+
+
+def test_caller_holding_with_nobody_to_answer_can_leave_a_voicemail(live: Live) -> None:
+    for agent in (ALEX, JORDAN):
+        live.sandbox.set_policy(agent, "no-answer")
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.press("1")
+    call.wait_for_prompt()
+    call.press("0")
+    call.wait_for_queue(timeout=5)
+    call.wait_until(lambda c: "press 1 at any time" in said(c.heard), timeout=10)
+    call.press("1")
+    heard = said(call.wait_for_prompt(timeout=10))
+    assert "message" in heard.lower()
+    call.say_into_recording("Please call me back about my bill", finish_on_key="#")
+    call.wait_for_status("completed", timeout=10)
+    live.sandbox.wait_until(lambda: live.voicemails(), timeout=10)
+    [voicemail] = live.voicemails()
+    assert voicemail.call_sid == call.sid
+    assert live.call_record(call.sid).outcome == "voicemail"
+    assert_no_carrier_errors(live)
+
+
+def test_after_hours_callers_hear_the_closed_menu(live: Live) -> None:
+    live.clock.current = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)  # a Sunday
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.press("1")
+    heard = said(call.wait_for_prompt()).lower()
+    assert "closed" in heard
+    call.hang_up()
+    assert_no_carrier_errors(live)
