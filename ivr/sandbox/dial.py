@@ -190,7 +190,10 @@ def _hold_bridge(
 
 def _unanswered(legs: list[Call]) -> dict[str, str]:
     statuses = [str(leg.status) for leg in legs]
-    if "no-answer" in statuses:
+    if any(leg.answered_at is not None for leg in legs):
+        # Answered, then hung up during the whisper (call screening): it was answered.
+        status = "completed"
+    elif "no-answer" in statuses:
         status = "no-answer"
     elif "busy" in statuses:
         status = "busy"

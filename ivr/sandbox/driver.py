@@ -17,6 +17,7 @@ Timeouts given to the driver (``timeout=``) are wall-clock seconds, never scaled
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -203,10 +204,8 @@ class Sandbox:
         self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "condition"
     ) -> None:
         """Block until ``predicate()`` (evaluated under the engine lock) holds."""
-        engine = self.engine
-        with engine.lock:
-            if not engine.changed.wait_for(predicate, timeout):
-                raise SandboxTimeout(f"waited {timeout:g} s for {what}")
+        if not _wait_for(self.engine, predicate, timeout):
+            raise SandboxTimeout(f"waited {timeout:g} s for {what}")
 
     # -- shutdown --------------------------------------------------------------------------
 
@@ -279,6 +278,19 @@ class DeviceHandle:
             sid = device.rung[self._seen]
             self._seen += 1
         return CallHandle(self._sandbox, sid)
+
+
+def _wait_for(engine: Engine, predicate: Callable[[], bool], timeout: float) -> bool:
+    """Wait on the engine's condition, re-checking every 20 ms: a test's predicate may read
+    state whose change nothing announces."""
+    deadline = time.monotonic() + timeout
+    with engine.lock:
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            engine.changed.wait(min(remaining, 0.02))
+        return True
 
 
 class CallHandle:
@@ -477,9 +489,9 @@ class CallHandle:
 
     def _wait(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
         engine = self._sandbox.engine
+        if _wait_for(engine, predicate, timeout):
+            return
         with engine.lock:
-            if engine.changed.wait_for(predicate, timeout):
-                return
             call = self._call
             heard = "; ".join(str(p) for p in call.heard[-3:]) or "nothing"
             listening = call.listening.kind if call.listening else "nothing"

@@ -272,6 +272,7 @@ class Interpreter:
                     return digits, None
                 with engine.lock:
                     given: Input = call.inputs.popleft()
+                    engine.notify()
                 if given.kind == "silence":
                     return digits, None
                 if given.kind == "speech":

@@ -40,8 +40,12 @@ def place_inbound(engine: Engine, *, to: str, from_: str, scripted: bool) -> Cal
     return call
 
 
-def create_outbound(engine: Engine, form: dict[str, list[str]]) -> Call:
-    """REST ``POST /Calls.json``; ``form`` maps each parameter to all its values."""
+def create_outbound(engine: Engine, form: dict[str, list[str]], *, before_start=None) -> Call:
+    """REST ``POST /Calls.json``; ``form`` maps each parameter to all its values.
+
+    ``before_start(call)`` runs before the call's thread starts, while it is still ``queued``
+    (the REST API renders its answer then, as Twilio answers before dialling).
+    """
 
     def one(name: str) -> str | None:
         values = form.get(name)
@@ -130,6 +134,8 @@ def create_outbound(engine: Engine, form: dict[str, list[str]]) -> Call:
             one("AsyncAmdStatusCallbackMethod"), "AsyncAmdStatusCallbackMethod"
         )
     source = Source(kind="voice", url=url, method=method, twiml=twiml_text if url is None else None)
+    if before_start is not None:
+        before_start(call)
     engine.start(call, lambda: run_outbound(engine, call, source))
     return call
 

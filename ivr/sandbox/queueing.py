@@ -232,7 +232,7 @@ def _tell(
 
 def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.Document):
     """<Dial><Queue>: take the head of the queue (waiting up to ``timeout`` for one)."""
-    from ivr.sandbox.dial import _finish, _hold_bridge, _record_bridge
+    from ivr.sandbox.dial import _after_hangup, _finish, _hold_bridge, _record_bridge
 
     engine, agent = interp.engine, interp.call
     a = interp.reader(noun, document.url)
@@ -275,8 +275,11 @@ def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.
                 continue
             duration = _hold_bridge(interp, settings, bridge, caller, hang_up_other=False)
         except CallEnded:
+            recording: dict[str, str] = {}
             if bridge is not None:
                 engine.end_bridge(bridge, by=agent.sid)
+                recording = _record_bridge(interp, settings, bridge)
+            _after_hangup(interp, settings, caller, bridge, recording)
             raise
         finally:
             with engine.lock:

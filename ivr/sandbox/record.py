@@ -77,6 +77,7 @@ def record(interp: Interpreter, verb: twiml.Verb, document: twiml.Document) -> S
                 break
             with engine.lock:
                 given: Input = call.inputs.popleft()
+                engine.notify()
             if given.kind == "silence":
                 break
             if given.kind == "dtmf":

@@ -82,10 +82,14 @@ def fetch_account(account: str):
 @bp.post("/Accounts/<account>/Calls.json")
 def create_call(account: str):
     sandbox = engine()
-    call = operations.create_outbound(sandbox, form())
-    with sandbox.lock:
-        body = resources.call_json(sandbox, call)
-    return jsonify(body), 201
+    rendered: dict = {}
+
+    def render(call) -> None:
+        with sandbox.lock:
+            rendered.update(resources.call_json(sandbox, call))
+
+    operations.create_outbound(sandbox, form(), before_start=render)
+    return jsonify(rendered), 201
 
 
 @bp.get("/Accounts/<account>/Calls.json")

@@ -15,21 +15,25 @@ def run(
     *,
     account_sid: str | None = None,
     auth_token: str | None = None,
-    numbers: Iterable[Mapping[str, str]] = (),
+    numbers: Mapping[str, Mapping[str, str]] | Iterable[Mapping[str, str]] = (),
     time_scale: float = 1.0,
     default_policy: str = "human",
     announce=print,
 ) -> None:
     """Serve the sandbox until Ctrl-C (SIGINT) or SIGTERM, then end every call cleanly.
 
-    ``numbers`` are business numbers: mappings with ``phone_number`` and optionally
-    ``voice_url``, ``voice_method``, ``status_callback``, ``status_callback_method``,
-    ``voice_fallback_url``. Without an account SID or auth token, fresh ones are made and
-    announced, so the product can be configured with them.
+    ``numbers`` are the business numbers, ``{"+15550100": {"voice_url": ...,
+    "status_callback": ...}}`` (settings: ``voice_url``, ``voice_method``, ``status_callback``,
+    ``status_callback_method``, ``voice_fallback_url``, ``voice_fallback_method``), or a list
+    of such mappings each with its ``phone_number``. Without an account SID or auth token,
+    fresh ones are made and announced, so the product can be configured with them.
     """
     sandbox = Sandbox(account_sid, auth_token, time_scale=time_scale, default_policy=default_policy)
-    for number in numbers:
-        settings = dict(number)
+    if isinstance(numbers, Mapping):
+        entries = [{"phone_number": key, **value} for key, value in numbers.items()]
+    else:
+        entries = [dict(entry) for entry in numbers]
+    for settings in entries:
         phone_number = settings.pop("phone_number")
         sandbox.add_number(phone_number, **settings)
     base_url = sandbox.serve(host, port)

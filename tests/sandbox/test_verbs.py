@@ -126,7 +126,7 @@ def test_gather_with_no_input_goes_on_with_the_next_verb(sandbox, business, twim
 
 def test_gather_times_out_on_a_live_call(sandbox, business, twiml_app):
     number = business(
-        "<Response><Gather timeout=\"3\"><Say>Press a key</Say></Gather>"
+        '<Response><Gather timeout="3"><Say>Press a key</Say></Gather>'
         "<Say>Timed out</Say></Response>"
     )
     call = sandbox.dial(number, scripted=False)
