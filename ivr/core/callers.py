@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import phonenumbers
 
@@ -39,8 +40,11 @@ class CallerId:
         return self.e164 is not None
 
 
+@lru_cache(maxsize=65536)
 def parse_caller_id(raw: str | None, *, default_region: str | None = None) -> CallerId:
-    """Classify a caller ID; numbers come back in E.164, everything else with a kind."""
+    """Classify a caller ID; numbers come back in E.164, everything else with a kind.
+
+    Memoised: parsing is pure and the same callers call again and again."""
     text = (raw or "").strip()
     if len(text) > _MAX_RAW_LENGTH:
         return CallerId(raw=text[:_MAX_RAW_LENGTH], kind=CallerKind.INVALID)
