@@ -66,7 +66,9 @@ class Interpreter:
     def load(self, source: Source) -> twiml.Document:
         call = self.call
         with self.engine.lock:
-            call.documents_fetched += 1
+            if self.context != twiml.WAIT:
+                # A long hold requests its waitUrl without end: only other documents count.
+                call.documents_fetched += 1
             call.idle_documents += 1
             fetched, idle = call.documents_fetched, call.idle_documents
         if fetched > MAX_DOCUMENTS_PER_CALL:

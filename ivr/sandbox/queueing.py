@@ -158,22 +158,24 @@ def _taken_by_dialler(
         call.dequeued_by = dequeue.by_call_sid
         dialler = engine.calls.get(dequeue.by_call_sid)
     params = {"QueueSid": queue.sid, "QueueTime": str(int(waited))}
-    if dequeue.url:
-        params["DequeingCallSid"] = dequeue.by_call_sid
-        announcement = Interpreter(engine, call, context=twiml.DEQUEUE)
-        try:
-            announcement.run(
-                Source(kind="dequeue", url=dequeue.url, method=dequeue.method, params=params)
-            )
-        except errors.DocumentError as failure:
-            engine.log_document_error(call, failure)
-        except CallEnded:
-            _tell(interp, action, method, {"QueueResult": "bridging-in-process", **params})
-            raise
-    with engine.lock:
-        call.leg_ready = True
-        engine.notify()
     try:
+        if dequeue.url:
+            announcement = Interpreter(engine, call, context=twiml.DEQUEUE)
+            try:
+                announcement.run(
+                    Source(
+                        kind="dequeue",
+                        url=dequeue.url,
+                        method=dequeue.method,
+                        params={**params, "DequeingCallSid": dequeue.by_call_sid},
+                    )
+                )
+            except errors.DocumentError as failure:
+                # The announcement failed; Twilio logs it and still connects the call.
+                engine.log_document_error(call, failure)
+        with engine.lock:
+            call.leg_ready = True
+            engine.notify()
         engine.wait(
             call,
             lambda: call.bridge is not None or dialler is None or dialler.dequeuing_sid != call.sid,
@@ -184,10 +186,8 @@ def _taken_by_dialler(
         engine.wait(call, lambda: bridge.ended)
         return "bridged"
     except CallEnded:
-        if call.bridge is not None:
-            _tell(interp, action, method, {"QueueResult": "bridged", **params})
-        else:
-            _tell(interp, action, method, {"QueueResult": "bridging-in-process", **params})
+        result = "bridged" if call.bridge is not None else "bridging-in-process"
+        _tell(interp, action, method, {"QueueResult": result, **params})
         raise
     finally:
         with engine.lock:
@@ -195,6 +195,8 @@ def _taken_by_dialler(
                 engine.end_bridge(call.bridge, by=call.sid)
             call.leg_ready = False
             call.bridge = None
+            # Whatever happened, the dialler must not wait for this call any longer.
+            call.dequeued_by = None
             engine.notify()
 
 
