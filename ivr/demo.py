@@ -11,8 +11,11 @@ import os
 import secrets
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -59,6 +62,22 @@ def demo_environment(web_port: int, sandbox_port: int, redis_port: int) -> dict[
     return env
 
 
+def _announce_when_ready(health_url: str, phone_url: str, banner: str) -> None:
+    """Print the URLs once the web app and the sandbox answer, after their start-up logs."""
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(health_url, timeout=1).ok and requests.get(phone_url, timeout=1).ok:
+                click.echo(banner)
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    click.echo("the demo did not become healthy within 60 s; see the log above", err=True)
+
+
 def run_demo(*, web_port: int, sandbox_port: int) -> int:
     from honcho.manager import Manager
 
@@ -81,13 +100,27 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
     seed_demo(database)
     database.dispose()
 
-    manager = Manager()
-    manager.add_process(
-        "redis",
-        f"{redis_server} --port {redis_port} --bind 127.0.0.1 --save '' --appendonly no "
-        f"--dir {scratch}",
-        env=env,
+    # Redis runs outside the supervisor so that it stops last: the worker and the web app
+    # shut down cleanly while it is still there.
+    redis = subprocess.Popen(
+        [
+            redis_server,
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loglevel",
+            "warning",
+            "--dir",
+            str(scratch),
+        ],
+        start_new_session=True,
     )
+    manager = Manager()
     manager.add_process("sandbox", f"{bin_dir / 'ivr'} sandbox --port {sandbox_port}", env=env)
     manager.add_process(
         "web",
@@ -99,7 +132,7 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
 
     agents = ", ".join(f"{a.name} {a.phone}" for a in DEMO_AGENTS)
     customers = ", ".join(f"{c.name} {c.number}" for c in DEMO_CUSTOMERS)
-    click.echo(
+    banner = (
         "\n"
         f"  Sandbox phone page: http://127.0.0.1:{sandbox_port}/\n"
         f"  Business number:    {env['TWILIO_PHONE_NUMBER']}\n"
@@ -108,8 +141,15 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
         f"  Web app:            {env['PUBLIC_BASE_URL']}  (/healthz, /metrics)\n"
         "  Ctrl-C stops everything.\n"
     )
+    threading.Thread(
+        target=_announce_when_ready,
+        args=(f"{env['PUBLIC_BASE_URL']}/healthz", f"http://127.0.0.1:{sandbox_port}/", banner),
+        daemon=True,
+    ).start()
     try:
         manager.loop()
     finally:
+        redis.terminate()
+        redis.wait(10)
         shutil.rmtree(scratch, ignore_errors=True)
     return manager.returncode or 0
