@@ -5,7 +5,7 @@ install:
 	scripts/bootstrap
 
 install-test:
-	scripts/bootstrap --test
+	scripts/bootstrap --test chromium espeak-ng
 
 run: install
 	.venv/bin/ivr demo
@@ -28,6 +28,7 @@ check-flows: install
 	.venv/bin/ivr callflows check
 
 bench: install-test
+	scripts/bootstrap --test wrk
 	.venv/bin/python -m bench.webhooks
 
 clean:

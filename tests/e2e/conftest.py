@@ -67,13 +67,19 @@ def _serve(app, port: int):
 
 @pytest.fixture
 def live(sqlite_database: str, redis_url: str, clock: FixedClock) -> Iterator[Live]:
+    yield from running(sqlite_database, redis_url, clock, time_scale=TIME_SCALE)
+
+
+def running(
+    sqlite_database: str, redis_url: str, clock: FixedClock, *, time_scale: float
+) -> Iterator[Live]:
     from tests.conftest import empty_tables
 
     empty_tables(sqlite_database)
     database = Database(sqlite_database)
     seed_demo(database)
 
-    sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=TIME_SCALE)
+    sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=time_scale)
     sandbox_url = sandbox.serve()
     port = free_port()
     public = f"http://127.0.0.1:{port}"
