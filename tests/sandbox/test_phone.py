@@ -60,7 +60,7 @@ def test_typed_speech_reaches_a_speech_gather(sandbox, business, twiml_app):
 def test_a_person_answers_as_the_agents_phone(sandbox, business):
     configured = api(sandbox, "POST", f"/devices/{AGENT}", {"policy": "manual"}).json()
     assert configured == {"number": AGENT, "policy": "manual"}
-    call = sandbox.dial(business(f"<Response><Dial>{AGENT}</Dial></Response>"))
+    call = sandbox.dial(business(f'<Response><Dial timeout="600">{AGENT}</Dial></Response>'))
     leg = sandbox.device(AGENT).wait_for_call()
     leg.wait_for_status("ringing")
     device = api(sandbox, "GET", f"/devices/{AGENT}").json()

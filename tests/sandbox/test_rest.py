@@ -133,7 +133,7 @@ def test_updating_a_finished_call_is_error_21220(sandbox, client, business, twim
 def test_canceling_a_ringing_call(sandbox, client, business, twiml_app):
     business()
     sandbox.device(AGENT).policy = "manual"
-    call = client.calls.create(to=AGENT, from_=BUSINESS, url=twiml_app.url("/answer"))
+    call = client.calls.create(to=AGENT, from_=BUSINESS, url=twiml_app.url("/answer"), timeout=600)
     leg = sandbox.device(AGENT).wait_for_call()
     leg.wait_for_status("ringing")
     client.calls(call.sid).update(status="canceled")

@@ -20,7 +20,7 @@ def test_close_ends_calls_in_every_state_and_leaves_no_thread(twiml_app):
     twiml_app.on("/menu", "<Response><Gather><Say>Menu</Say></Gather></Response>")
     twiml_app.on("/queue", '<Response><Enqueue waitUrl="/hold">support</Enqueue></Response>')
     twiml_app.on("/hold", '<Response><Pause length="30"/></Response>')
-    twiml_app.on("/dial", f"<Response><Dial>{AGENT}</Dial></Response>")
+    twiml_app.on("/dial", f'<Response><Dial timeout="600">{AGENT}</Dial></Response>')
     sandbox.add_number("+15550100", voice_url=twiml_app.url("/menu"))
     sandbox.add_number("+15550101", voice_url=twiml_app.url("/queue"))
     sandbox.add_number("+15550102", voice_url=twiml_app.url("/dial"))

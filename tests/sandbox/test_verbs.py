@@ -153,7 +153,7 @@ def test_keys_pressed_during_a_prompt_interrupt_it(sandbox, business, twiml_app)
     twiml_app.on("/choice", "<Response/>")
     number = business(
         '<Response><Gather action="/choice" numDigits="1">'
-        "<Say>First option is a very long description of the first option</Say>"
+        '<Say loop="20">First option is a very long description of the first option</Say>'
         "<Say>Second option</Say></Gather></Response>"
     )
     call = sandbox.dial(number)
