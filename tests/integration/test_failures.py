@@ -1,0 +1,53 @@
+"""When something breaks mid-call, the caller still reaches a person or voicemail."""
+
+import logging
+
+from sqlalchemy import text
+
+from tests.helpers import assert_valid_twiml, call_params
+
+SID = "CA" + "9" * 32
+
+
+def test_a_broken_flow_state_is_logged_with_the_call_sid_and_routed_to_a_person(
+    carrier, caplog
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="ivr"):
+        response = carrier.post(
+            "/voice/step?flow=demo&step=no_such_step&lang=en&attempt=0", call_params(SID)
+        )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert_valid_twiml(body)
+    assert "Sorry, something went wrong" in body
+    assert "<Enqueue" in body
+    assert any(SID in record.getMessage() for record in caplog.records)
+
+
+def test_with_the_database_gone_the_caller_can_still_leave_a_message(app, carrier) -> None:
+    """The fallback needs the records too; the last resort needs nothing at all."""
+    with app.extensions["ivr"].database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE call_events"))
+        connection.execute(text("DROP TABLE calls"))
+    try:
+        response = carrier.post("/voice/incoming", call_params(SID))
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert_valid_twiml(body)
+        assert "<Record" in body and "technical difficulties" in body
+        followed = carrier.post("/voice/last-resort", call_params(SID))
+        assert "<Hangup" in followed.get_data(as_text=True)
+    finally:
+        from ivr.adapters.sql.models import Base
+
+        Base.metadata.create_all(app.extensions["ivr"].database.engine)
+
+
+def test_after_hours_fallback_goes_to_voicemail_not_an_empty_queue(carrier, clock) -> None:
+    from datetime import UTC, datetime
+
+    clock.current = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)  # Sunday: closed
+    response = carrier.post("/voice/step?flow=demo&step=nope&lang=es&attempt=0", call_params(SID))
+    body = response.get_data(as_text=True)
+    assert "<Record" in body and "<Enqueue" not in body
+    assert "Perdón, algo salió mal" in body
