@@ -203,8 +203,9 @@ class Sandbox:
     def wait_until(
         self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "condition"
     ) -> None:
-        """Block until ``predicate()`` (evaluated under the engine lock) holds."""
-        if not _wait_for(self.engine, predicate, timeout):
+        """Block until ``predicate()`` holds: checked at every change and every 20 ms, outside
+        the engine's lock (so it may ask the application, or the sandbox's REST API)."""
+        if not _wait_for(self.engine, predicate, timeout, locked=False):
             raise SandboxTimeout(f"waited {timeout:g} s for {what}")
 
     # -- shutdown --------------------------------------------------------------------------
@@ -280,17 +281,28 @@ class DeviceHandle:
         return CallHandle(self._sandbox, sid)
 
 
-def _wait_for(engine: Engine, predicate: Callable[[], bool], timeout: float) -> bool:
+def _wait_for(
+    engine: Engine, predicate: Callable[[], bool], timeout: float, *, locked: bool = True
+) -> bool:
     """Wait on the engine's condition, re-checking every 20 ms: a test's predicate may read
-    state whose change nothing announces."""
+    state whose change nothing announces (its own database, say).
+
+    ``locked=False`` evaluates the predicate outside the engine's lock, for predicates of
+    tests': one that asked the application something, which asked the sandbox's REST API,
+    would otherwise wait on the lock it holds.
+    """
     deadline = time.monotonic() + timeout
-    with engine.lock:
-        while not predicate():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
+    while True:
+        with engine.lock:
+            if locked and predicate():
+                return True
+        if not locked and predicate():
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        with engine.lock:
             engine.changed.wait(min(remaining, 0.02))
-        return True
 
 
 class CallHandle:
@@ -485,11 +497,14 @@ class CallHandle:
         return self.queue_position or 0
 
     def wait_until(self, predicate: Callable[[CallHandle], bool], timeout: float = 5.0) -> None:
-        self._wait(lambda: predicate(self), timeout, "the condition")
+        """Block until ``predicate(call)`` holds (checked as for ``Sandbox.wait_until``)."""
+        self._wait(lambda: predicate(self), timeout, "the condition", locked=False)
 
-    def _wait(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    def _wait(
+        self, predicate: Callable[[], bool], timeout: float, what: str, *, locked: bool = True
+    ) -> None:
         engine = self._sandbox.engine
-        if _wait_for(engine, predicate, timeout):
+        if _wait_for(engine, predicate, timeout, locked=locked):
             return
         with engine.lock:
             call = self._call

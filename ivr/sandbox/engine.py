@@ -389,14 +389,21 @@ class Engine:
         self.callback(call, "status", callback.url, callback.method, params)
 
     def callback(self, call: Call | None, kind: str, url: str, method: str, params: dict) -> None:
-        """A request whose answer is ignored; a failure is a debugger warning."""
+        """A request whose answer is ignored; a failure is a debugger warning.
+
+        Nothing is sent once the sandbox is closing. The call's cookie jar (its session) is
+        used only from the call's own thread: sessions are not shared across threads.
+        """
+        if self.closed:
+            return
+        own_thread = call is not None and threading.current_thread() is call.thread
         failure = self.webhooks.callback(
             kind,
             url,
             method,
             params,
             call_sid=call.sid if call else None,
-            session=call.session if call else None,
+            session=call.session if own_thread else None,
         )
         if failure is not None:
             self.log(

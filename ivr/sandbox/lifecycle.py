@@ -124,11 +124,17 @@ def run_main(engine: Engine, call: Call, source: Source | None) -> None:
     """Run the call's documents: REST redirects, the fallback URL, the application error."""
     interpreter = Interpreter(engine, call)
     fallback_used = False
-    while source is not None:
+    failed = False
+    while source is not None or failed:
         try:
-            interpreter.run(source)
+            if failed:
+                failed = False
+                application_error(engine, call)
+            else:
+                interpreter.run(source)
             return
         except Redirected as redirected:
+            # A REST redirect can arrive at any moment, even during the apology.
             source = _redirect_source(redirected)
         except errors.DocumentError as failure:
             engine.log_document_error(call, failure)
@@ -140,9 +146,8 @@ def run_main(engine: Engine, call: Call, source: Source | None) -> None:
                     method=call.fallback_method,
                     params={"ErrorCode": str(failure.code), "ErrorUrl": failure.url or ""},
                 )
-                continue
-            application_error(engine, call)
-            return
+            else:
+                failed = True
 
 
 def application_error(engine: Engine, call: Call) -> None:

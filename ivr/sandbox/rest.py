@@ -12,7 +12,6 @@ import hmac
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ivr.sandbox import errors, operations, resources
-from ivr.sandbox.call import CallStatus
 from ivr.sandbox.defaults import QUEUE_MAX_SIZE, QUEUE_MAX_SIZE_LIMIT
 from ivr.sandbox.devices import normalize_number
 from ivr.sandbox.engine import Engine
@@ -142,11 +141,10 @@ def update_call(account: str, sid: str):
 def delete_call(account: str, sid: str):
     sandbox, call = engine(), _call(sid)
     with sandbox.lock:
-        if call.status not in {CallStatus.COMPLETED, CallStatus.BUSY, CallStatus.FAILED}:
-            if not call.is_final:
-                raise errors.RestError(
-                    400, errors.NOT_IN_PROGRESS, "Cannot delete a call that is still in progress"
-                )
+        if not call.is_final:
+            raise errors.RestError(
+                400, errors.NOT_IN_PROGRESS, "Cannot delete a call that is still in progress"
+            )
         del sandbox.calls[sid]
     return "", 204
 

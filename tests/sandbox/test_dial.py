@@ -198,3 +198,15 @@ def test_a_dial_leg_redirected_by_rest_leaves_the_bridge(sandbox, client, busine
     assert agent.said[-1] == "New instructions"
     call.wait_for_status("completed")
     assert call.said == ["Agent left"]
+
+
+def test_caller_id_sets_the_agents_from(sandbox, business):
+    call = sandbox.dial(
+        business(
+            f'<Response><Dial callerId="+15550100"><Number>{AGENT}</Number></Dial></Response>'
+        ),
+        from_=CALLER,
+    )
+    agent = call.wait_for_bridge()
+    assert agent.from_ == "+15550100"
+    call.hang_up()

@@ -127,3 +127,12 @@ def test_with_espeak_the_recording_holds_speech(sandbox, business, twiml_app):
     (recording,) = sandbox.recordings()
     assert recording.spoken_text == "Hello, this is a test of the sandbox"
     assert len(set(recording.wav[44:])) > 10
+
+
+def test_max_length_cuts_a_long_message(sandbox, business, twiml_app):
+    twiml_app.on("/recorded", "<Response/>")
+    call = sandbox.dial(business('<Response><Record action="/recorded" maxLength="2"/></Response>'))
+    call.wait_for_prompt()
+    call.say_into_recording("this message goes on and on for far longer than two seconds allow")
+    call.wait_for_status("completed")
+    assert twiml_app.requests_to("/recorded")[0].form["RecordingDuration"] == "2"
