@@ -39,7 +39,7 @@ ROOT = HERE.parent
 ACCOUNT_SID = "AC" + "be" * 16
 AUTH_TOKEN = secrets.token_hex(16)
 CONCURRENCY = 64
-GUNICORN = ["--workers", "2", "--backlog", "2048"]
+GUNICORN = os.environ.get("IVR_BENCH_GUNICORN", "--workers 2 --backlog 2048").split()
 
 
 @dataclass(frozen=True)
