@@ -8,9 +8,10 @@ The public surface::
 """
 
 from ivr.sandbox.app import create_app
-from ivr.sandbox.driver import CallHandle, DeviceHandle, QueueView, Sandbox, SandboxTimeout
+from ivr.sandbox.driver import QueueView, Sandbox
 from ivr.sandbox.engine import Engine
 from ivr.sandbox.errors import APPLICATION_ERROR_MESSAGE
+from ivr.sandbox.handles import CallHandle, DeviceHandle, SandboxTimeout
 from ivr.sandbox.models import Notification, PhoneNumber, Prompt, Recording, WebhookRequest
 from ivr.sandbox.serve import run
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ivr.sandbox import errors, phone, rest
+from ivr.sandbox import errors, phone, rest, rest_records
 from ivr.sandbox.engine import Engine
 
 
@@ -20,7 +20,8 @@ def create_app(engine: Engine) -> Flask:
     app.json.sort_keys = False
     app.extensions["ivr_sandbox_engine"] = engine
     app.register_blueprint(rest.bp)
-    app.register_blueprint(rest.media)
+    app.register_blueprint(rest_records.bp)
+    app.register_blueprint(rest_records.media)
     app.register_blueprint(phone.bp)
 
     @app.errorhandler(errors.RestError)
