@@ -26,7 +26,8 @@ def run(
     "status_callback": ...}}`` (settings: ``voice_url``, ``voice_method``, ``status_callback``,
     ``status_callback_method``, ``voice_fallback_url``, ``voice_fallback_method``), or a list
     of such mappings each with its ``phone_number``. Without an account SID or auth token,
-    fresh ones are made and announced, so the product can be configured with them.
+    fresh ones are made and announced, so the product can be configured with them (a token
+    that was given is never printed).
     """
     sandbox = Sandbox(account_sid, auth_token, time_scale=time_scale, default_policy=default_policy)
     if isinstance(numbers, Mapping):
@@ -39,7 +40,9 @@ def run(
     base_url = sandbox.serve(host, port)
     announce(f"Twilio sandbox at {base_url} (phone page: {base_url}/)")
     announce(f"  TWILIO_ACCOUNT_SID={sandbox.account_sid}")
-    announce(f"  TWILIO_AUTH_TOKEN={sandbox.auth_token}")
+    if auth_token is None:
+        # Made up just now, so the product must be told it; a given token is not echoed.
+        announce(f"  TWILIO_AUTH_TOKEN={sandbox.auth_token}")
     announce(f"  TWILIO_API_BASE_URL={base_url}")
     for number in sandbox.engine.numbers.values():
         announce(f"  number {number.phone_number} -> {number.voice_url or '(no voice URL)'}")
