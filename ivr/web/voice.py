@@ -94,12 +94,44 @@ def _apologise(error: Exception) -> Response:
     FLOW_ERRORS.labels(route=route).inc()
     if route in (paths.STATUS, paths.RECORDING):
         return acknowledged()
+    if route in NOT_A_CALL_DOCUMENT:
+        return twiml_response(NOT_A_CALL_DOCUMENT[route]())
     try:
         turn = services().voice.fallback(sid, param("From"), state_from_params(request.args))
         return respond(turn)
     except Exception:
         log.exception("fallback failed too for CallSid=%s; sending the last-resort TwiML", sid)
         return twiml_response(last_resort_twiml())
+
+
+def _keep_holding() -> VoiceResponse:
+    """A wait document may not hold <Enqueue> or <Dial>: keep the caller in line, with music."""
+    response = VoiceResponse()
+    response.play(services().links.hold_music())
+    return response
+
+
+def _connect_anyway() -> VoiceResponse:
+    """A <Queue url> document: an empty one lets the bridge to the agent go ahead."""
+    return VoiceResponse()
+
+
+def _agent_apology() -> VoiceResponse:
+    response = VoiceResponse()
+    response.say("Sorry, this call could not be connected. Goodbye.", language="en-US")
+    response.hangup()
+    return response
+
+
+NOT_A_CALL_DOCUMENT = {
+    paths.HOLD: _keep_holding,
+    paths.HOLD_LEAVE: _keep_holding,
+    paths.BRIDGING: _connect_anyway,
+    paths.AGENT_ANSWER: _agent_apology,
+    paths.AGENT_AFTER: _agent_apology,
+}
+"""Documents that run where the flow's fallback would not be valid TwiML (a wait loop, a
+dequeue announcement) or not for the caller (an agent's leg)."""
 
 
 def last_resort_twiml() -> VoiceResponse:

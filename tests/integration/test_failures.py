@@ -51,3 +51,23 @@ def test_after_hours_fallback_goes_to_voicemail_not_an_empty_queue(carrier, cloc
     body = response.get_data(as_text=True)
     assert "<Record" in body and "<Enqueue" not in body
     assert "Perdón, algo salió mal" in body
+
+
+def test_a_failure_in_the_hold_loop_keeps_the_caller_in_line(carrier) -> None:
+    """The fallback's <Enqueue> is not allowed in a wait document; hold music is."""
+    response = carrier.post("/voice/hold?queue=support", call_params(SID))  # no flow state
+    body = response.get_data(as_text=True)
+    assert_valid_twiml(body, context="enqueue-wait")
+    assert "<Play" in body
+
+
+def test_a_failure_while_bridging_lets_the_bridge_go_ahead(app, carrier) -> None:
+    with app.extensions["ivr"].database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE calls"))
+    try:
+        response = carrier.post("/voice/bridging?queue=support", call_params(SID))
+        assert_valid_twiml(response.get_data(as_text=True), context="dequeue-announcement")
+    finally:
+        from ivr.adapters.sql.models import Base
+
+        Base.metadata.create_all(app.extensions["ivr"].database.engine)
