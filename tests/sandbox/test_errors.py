@@ -132,3 +132,18 @@ def test_comments_and_ssml_are_accepted():
     )
     (say,) = document.verbs
     assert say.text == "Hello there"
+
+
+def test_endless_http_redirects_are_11215(sandbox, business, twiml_app):
+    number = business(lambda received: Response("", status=302, headers={"Location": "/voice"}))
+    call = sandbox.dial(number)
+    call.wait_for_status()
+    assert [e.error_code for e in call.errors] == [11215]
+
+
+def test_an_audio_answer_is_played_then_the_call_ends(sandbox, business, twiml_app):
+    number = business(lambda received: Response(b"ID3", mimetype="audio/mpeg"))
+    call = sandbox.dial(number)
+    call.wait_for_status("completed")
+    assert [p.kind for p in call.heard] == ["play"]
+    assert call.heard[0].url == twiml_app.url("/voice")
