@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from ivr.sandbox import errors
 from ivr.sandbox.call import (
+    Bridge,
     Call,
     CallEnded,
     CallStatus,
@@ -446,7 +447,7 @@ class Engine:
             call.done.set()
             self.notify()
 
-    def end_bridge(self, bridge, *, by: str) -> None:
+    def end_bridge(self, bridge: Bridge, *, by: str) -> None:
         with self.lock:
             if bridge.ended:
                 return
@@ -523,7 +524,3 @@ class Engine:
     def snapshot_notifications(self, call_sid: str | None = None) -> list[Notification]:
         with self.lock:
             return [n for n in self.notifications if call_sid is None or n.call_sid == call_sid]
-
-    def live_calls(self) -> Iterable[Call]:
-        with self.lock:
-            return [c for c in self.calls.values() if not c.is_final]
