@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from twilio.request_validator import RequestValidator
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ def signature_is_valid(validator: RequestValidator, public_base_url: str) -> boo
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         return False
-    params = request.form if request.method == "POST" else {}
+    # Only a GET's parameters are all in the URL; for any other method (HEAD included) the
+    # body is what the views read, so the body is what must be signed.
+    params = {} if request.method == "GET" else request.form
     url = public_url_of_request(public_base_url)
     if "bodySHA256" not in url:
         # Fast path: the exact URL we published, one HMAC. validate() below is the authority
@@ -42,17 +44,28 @@ def signature_is_valid(validator: RequestValidator, public_base_url: str) -> boo
     return validator.validate(url, params, signature)
 
 
+def refused() -> Response:
+    return Response("invalid or missing X-Twilio-Signature\n", 403, mimetype="text/plain")
+
+
+def is_signed() -> bool:
+    """Whether this request passed ``@twilio_signed`` (error handlers must not serve others)."""
+    return bool(g.get("twilio_signed"))
+
+
 def twilio_signed(view: Callable[P, R]) -> Callable[P, R | Response]:
     @wraps(view)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         ivr = current_app.extensions["ivr"]
-        if not signature_is_valid(ivr.validator, ivr.settings.public_base_url):
-            log.warning(
-                "rejected unsigned or badly signed request to %s (CallSid=%s)",
-                request.path,
-                request.form.get("CallSid", "-"),
-            )
-            return Response("invalid or missing X-Twilio-Signature\n", 403, mimetype="text/plain")
+        try:
+            valid = signature_is_valid(ivr.validator, ivr.settings.public_base_url)
+        except Exception as error:  # an unreadable body (too large, malformed) is unsigned
+            log.warning("rejected unreadable request to %s: %r", request.path, error)
+            valid = False
+        if not valid:
+            log.warning("rejected unsigned or badly signed request to %s", request.path)
+            return refused()
+        g.twilio_signed = True
         return view(*args, **kwargs)
 
     return checked

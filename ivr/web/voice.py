@@ -24,7 +24,7 @@ from ivr.web import links as paths
 from ivr.web.hold_music import hold_music_wav
 from ivr.web.links import state_from_params
 from ivr.web.metrics import CALL_OUTCOMES, FLOW_ERRORS, STATUS_CALLBACKS, WEBHOOK_SECONDS
-from ivr.web.security import twilio_signed
+from ivr.web.security import is_signed, refused, twilio_signed
 from ivr.web.twiml import render, twiml_response
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,9 @@ def _observe(response: Response) -> Response:
 @bp.errorhandler(Exception)
 def _apologise(error: Exception) -> Response:
     """Never a 5xx toward the carrier: apologise and get the caller to a person."""
+    if not is_signed():
+        # Failed before the signature was checked (e.g. an oversized body): not the carrier.
+        return refused()
     sid = call_sid() or "-"
     route = request.url_rule.rule if request.url_rule else "unmatched"
     log.error("webhook %s failed for CallSid=%s: %r", route, sid, error, exc_info=error)

@@ -66,3 +66,31 @@ def test_query_string_is_part_of_what_is_signed(client, carrier) -> None:
     response = client.post(tampered, data=call_params(), headers={"X-Twilio-Signature": signature})
     assert response.status_code == 403
     assert PUBLIC_BASE_URL.startswith("https://")
+
+
+def test_unreadable_unsigned_body_is_refused_not_answered(client, app) -> None:
+    """A body Werkzeug refuses (over 1,000 multipart parts) must not reach the fallback."""
+    from werkzeug.test import EnvironBuilder
+
+    fields = {f"f{n}": "x" for n in range(1100)}
+    builder = EnvironBuilder(
+        path="/voice/step?flow=demo&step=main_menu&lang=en&attempt=0",
+        method="POST",
+        data=fields,
+        content_type="multipart/form-data",
+    )
+    response = client.open(builder)
+    assert response.status_code == 403
+    assert app.extensions["ivr"].jobs.high.count == 0
+
+
+def test_head_request_body_must_be_signed_too(client, carrier) -> None:
+    params = call_params(CallStatus="completed")
+    signature_for_url_only = carrier.signature("/voice/status", {})
+    response = client.open(
+        "/voice/status",
+        method="HEAD",
+        data=params,
+        headers={"X-Twilio-Signature": signature_for_url_only},
+    )
+    assert response.status_code in (403, 405)
