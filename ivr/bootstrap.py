@@ -14,7 +14,7 @@ from ivr.adapters.sql.agents import SqlAgentPool
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
-from ivr.config import Settings
+from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow
@@ -106,6 +106,10 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Flows are loaded and validated here, so a broken flow stops the process at start."""
-    return Services(
-        settings=settings, flows=load_flows(settings.callflows_dir), clock=SystemClock()
-    )
+    flows = load_flows(settings.callflows_dir)
+    if settings.default_flow not in flows:
+        raise ConfigError(
+            f"IVR_DEFAULT_FLOW={settings.default_flow!r} is not among the call flows in "
+            f"{settings.callflows_dir}: {', '.join(sorted(flows))}"
+        )
+    return Services(settings=settings, flows=flows, clock=SystemClock())

@@ -95,9 +95,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
     redis_url = _require(env, "REDIS_URL")
     if urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"REDIS_URL={redis_url!r} is not a redis://, rediss:// or unix:// URL")
-    database_url = env.get("DATABASE_URL", "").strip() or default_database_url(instance_path)
-    if "://" not in database_url:
-        raise ConfigError(f"DATABASE_URL={database_url!r} is not a database URL")
+    database_url = _check_database_url(
+        env.get("DATABASE_URL", "").strip() or default_database_url(instance_path)
+    )
     secret = _require(env, "SECRET_KEY")
     if len(secret) < 16:
         raise ConfigError("SECRET_KEY is too short: use at least 16 random characters")
@@ -120,6 +120,20 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
         agent_ring_timeout_seconds=int(ring),
     )
+
+
+def _check_database_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(_normalise_database_url(url)).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise ConfigError(
+            f"DATABASE_URL={url!r} is not a database URL SQLAlchemy can use "
+            "(sqlite:///path or postgresql://user@host/db)"
+        ) from error
+    return url
 
 
 def _normalise_database_url(url: str) -> str:

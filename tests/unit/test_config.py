@@ -63,3 +63,16 @@ def test_api_base_url_points_the_rest_client_elsewhere(tmp_path: Path) -> None:
     assert load_settings(env, instance_path=tmp_path).twilio_api_base_url == (
         "http://127.0.0.1:5055"
     )
+
+
+def test_unknown_database_scheme_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_settings({**VALID, "DATABASE_URL": "mongodb://db/ivr"}, instance_path=tmp_path)
+
+
+def test_default_flow_that_does_not_exist_stops_the_app(tmp_path: Path) -> None:
+    from ivr import create_app
+
+    settings = load_settings({**VALID, "IVR_DEFAULT_FLOW": "nope"}, instance_path=tmp_path)
+    with pytest.raises(ConfigError, match="IVR_DEFAULT_FLOW='nope'"):
+        create_app(settings)
