@@ -27,14 +27,14 @@ class RqJobs:
         self.default = Queue(DEFAULT_QUEUE, connection=redis)
 
     # AgentDispatch port (web side)
-    def caller_waiting(self, queue: str, call_sid: str) -> None:
-        self.high.enqueue("workers.dispatch.ring_agents", queue, retry=_RETRY)
+    def caller_waiting(self) -> None:
+        self.high.enqueue("workers.dispatch.dispatch", retry=_RETRY)
 
-    def agent_leg_ended(self, queue: str, agent_id: int, status: CallStatus) -> None:
+    def agent_leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> None:
         self.high.enqueue(
-            "workers.dispatch.agent_leg_ended", queue, agent_id, str(status), retry=_RETRY
+            "workers.dispatch.agent_leg_ended", call_sid, agent_id, str(status), retry=_RETRY
         )
 
     # LookAgainLater port (worker side): needs `rq worker --with-scheduler`.
-    def look_again(self, queue: str, after: timedelta) -> None:
-        self.high.enqueue_in(after, "workers.dispatch.ring_agents", queue, retry=_RETRY)
+    def look_again(self, after: timedelta) -> None:
+        self.high.enqueue_in(after, "workers.dispatch.dispatch", retry=_RETRY)

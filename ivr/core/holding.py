@@ -16,7 +16,8 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "thanks": "Thank you for holding. A member of our team will be with you shortly.",
         "leave": "To leave a message instead, press 1 at any time.",
         "connecting": "Connecting you now.",
-        "agent_whisper": "Call from the {queue} queue. Connecting.",
+        "agent_whisper": "Call from the {queue}. Press 1 to take it.",
+        "agent_not_taken": "The call was not taken. Goodbye.",
         "agent_nobody": "The caller is no longer waiting. Goodbye.",
     },
     "es": {
@@ -25,12 +26,16 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "thanks": "Gracias por esperar. Un miembro de nuestro equipo le atenderá en breve.",
         "leave": "Para dejar un mensaje, oprima 1 en cualquier momento.",
         "connecting": "Le estamos conectando.",
-        "agent_whisper": "Llamada de la fila {queue}. Conectando.",
+        "agent_whisper": "Llamada de la {queue}. Oprima 1 para atenderla.",
+        "agent_not_taken": "La llamada no fue atendida. Adiós.",
         "agent_nobody": "La persona ya no está esperando. Adiós.",
     },
 }
 
 LEAVE_KEY = "1"
+AGENT_ACCEPT_KEY = "1"
+AGENT_ACCEPT_TIMEOUT_SECONDS = 8
+"""How long an agent has to press 1 after the whisper before the call goes to someone else."""
 MAX_HOLD_SECONDS = 20 * 60
 """After this long on hold a caller is moved to voicemail rather than held forever."""
 
@@ -55,6 +60,12 @@ def hold_announcement(language: str, *, position: int | None) -> HoldAnnouncemen
     lines.append(words["thanks"])
     lines.append(words["leave"])
     return HoldAnnouncement(lines=tuple(lines))
+
+
+def spoken_queue(carrier_queue: str) -> str:
+    """``support+billing`` as an agent hears it: ``support queue for billing``."""
+    queue, *skills = carrier_queue.split("+")
+    return f"{queue} queue" + (f" for {' and '.join(skills)}" if skills else "")
 
 
 def held_too_long(queue_seconds: int | None) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from ivr.core.callers import CallerId
 from ivr.core.calls import CallStatus
+from ivr.core.routing import FreeAgent, WaitingCaller
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,6 @@ class StatusReport:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class AgentLine:
-    """An agent who can be rung for a waiting caller."""
-
-    id: int
-    name: str
-    dial_target: str
-    """E.164 number or ``client:<identity>``."""
-
-
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
@@ -78,6 +69,7 @@ class CallRecords(Protocol):
         outcome: str | None,
         language: str | None,
         queue: str | None = None,
+        skills: tuple[str, ...] = (),
     ) -> None:
         """Create the call record with its first turn (one write per new call)."""
         ...
@@ -90,6 +82,7 @@ class CallRecords(Protocol):
         outcome: str | None,
         language: str | None,
         queue: str | None = None,
+        skills: tuple[str, ...] = (),
     ) -> None: ...
 
     def record_status(self, report: StatusReport) -> bool:
@@ -122,11 +115,11 @@ class CallRecords(Protocol):
 
 
 class AgentDispatch(Protocol):
-    """Gets a waiting caller in front of an agent; asynchronous, never blocks a webhook."""
+    """Gets waiting callers in front of agents; asynchronous, never blocks a webhook."""
 
-    def caller_waiting(self, queue: str, call_sid: str) -> None: ...
+    def caller_waiting(self) -> None: ...
 
-    def agent_leg_ended(self, queue: str, agent_id: int, status: CallStatus) -> None: ...
+    def agent_leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -152,13 +145,15 @@ class Carrier(Protocol):
 class AgentPool(Protocol):
     """Who is waiting and which agents are free: the database's view until the queue issue."""
 
-    def waiting_callers(self, queue: str) -> list[str]:
-        """CallSids of callers holding in ``queue``, oldest first."""
+    def waiting_callers(self, now: datetime) -> list[WaitingCaller]:
+        """Callers holding in any queue, oldest first."""
         ...
 
-    def agents_ringing(self, queue: str) -> int: ...
+    def agents_ringing(self, now: datetime) -> dict[str, int]:
+        """Agent legs placed but not yet connected to a caller, by carrier queue."""
+        ...
 
-    def free_agents(self, now: datetime) -> list[AgentLine]:
+    def free_agents(self, now: datetime) -> list[FreeAgent]:
         """Active agents not on or ringing for a call, longest idle first."""
         ...
 
@@ -166,8 +161,8 @@ class AgentPool(Protocol):
         """Whether some agent is only temporarily not ready (they let a call ring out)."""
         ...
 
-    def open_agent_leg(
-        self, call_sid: str, agent: AgentLine, queue: str, to_number: str, at: datetime
-    ) -> None: ...
+    def open_agent_leg(self, call_sid: str, agent: FreeAgent, queue: str, at: datetime) -> None: ...
 
     def rest_agent(self, agent_id: int, until: datetime) -> None: ...
+
+    def leg_took_a_caller(self, call_sid: str) -> bool: ...

@@ -1,9 +1,13 @@
 """Ring a free agent for each caller holding in a queue.
 
-The caller holds in the carrier's queue (``<Enqueue>``); an agent who answers is connected to
-the head of that queue with ``<Dial><Queue>``. An agent who lets the phone ring out rests for a
-while so the next caller is not sent to the same unanswered phone; the dispatcher looks again
-when that rest is over.
+The caller holds in the carrier's queue (``<Enqueue>``); the agent who answers hears where the
+call is from and presses 1 to take it, and is then connected to the head of that queue with
+``<Dial><Queue>`` (so an agent's voicemail never swallows a caller). An agent who lets it ring
+out, declines or does not press 1 rests for a while so the next caller is not sent to the same
+unanswered phone; the dispatcher looks again when that rest is over.
+
+One dispatcher runs at a time (the job holds a lock), over every queue at once: an agent freed
+by one queue's call is offered to whoever has waited longest in any queue they can serve.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from typing import Protocol
 
 from ivr.core.calls import CallStatus
 from ivr.core.ports import AgentPool, Carrier, Clock, OutboundLeg
+from ivr.core.routing import assign
 
 log = logging.getLogger(__name__)
 
 REST_AFTER_MISSED_CALL = timedelta(seconds=60)
-_MISSED = {CallStatus.NO_ANSWER, CallStatus.BUSY, CallStatus.FAILED, CallStatus.CANCELED}
 
 
 class AgentLinks(Protocol):
@@ -29,7 +33,7 @@ class AgentLinks(Protocol):
 
 
 class LookAgainLater(Protocol):
-    def look_again(self, queue: str, after: timedelta) -> None: ...
+    def look_again(self, after: timedelta) -> None: ...
 
 
 @dataclass
@@ -42,14 +46,18 @@ class AgentDispatcher:
     business_number: str
     ring_timeout_seconds: int = 20
 
-    def ring_for(self, queue: str) -> list[str]:
+    def dispatch(self) -> list[str]:
         """Place one agent leg per waiting caller not yet covered; returns their CallSids."""
         now = self.clock.now()
-        needed = len(self.pool.waiting_callers(queue)) - self.pool.agents_ringing(queue)
-        if needed <= 0:
+        waiting = self.pool.waiting_callers(now)
+        if not waiting:
             return []
+        assignments, unserved = assign(
+            waiting, self.pool.agents_ringing(now), self.pool.free_agents(now)
+        )
         placed: list[str] = []
-        for agent in self.pool.free_agents(now)[:needed]:
+        for assignment in assignments:
+            agent, queue = assignment.agent, assignment.queue
             leg = OutboundLeg(
                 to=agent.dial_target,
                 from_=self.business_number,
@@ -62,16 +70,17 @@ class AgentDispatcher:
             except Exception:
                 log.exception("could not ring agent %s for queue %s", agent.id, queue)
                 self.pool.rest_agent(agent.id, now + REST_AFTER_MISSED_CALL)
+                unserved.append(next(c for c in waiting if c.queue == queue))
                 continue
-            self.pool.open_agent_leg(call_sid, agent, queue, agent.dial_target, now)
+            self.pool.open_agent_leg(call_sid, agent, queue, now)
             log.info("ringing agent %s (%s) for queue %s", agent.id, call_sid, queue)
             placed.append(call_sid)
-        if len(placed) < needed and self.pool.agents_resting(now):
-            self.later.look_again(queue, REST_AFTER_MISSED_CALL + timedelta(seconds=1))
+        if unserved and self.pool.agents_resting(now):
+            self.later.look_again(REST_AFTER_MISSED_CALL + timedelta(seconds=1))
         return placed
 
-    def leg_ended(self, queue: str, agent_id: int, status: CallStatus) -> list[str]:
-        """An agent's leg is over: rest them if they missed it, then serve the next caller."""
-        if status in _MISSED:
+    def leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> list[str]:
+        """An agent's leg is over: rest them unless they took a caller, then serve the next."""
+        if status is not CallStatus.COMPLETED or not self.pool.leg_took_a_caller(call_sid):
             self.pool.rest_agent(agent_id, self.clock.now() + REST_AFTER_MISSED_CALL)
-        return self.ring_for(queue)
+        return self.dispatch()

@@ -18,6 +18,7 @@ from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Enqueue, FlowState, Turn
 from ivr.core.flows.model import Flow, Language
 from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
+from ivr.core.routing import carrier_queue_name
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class VoiceCalls:
         context, customer_id = self._context(call.call_sid, caller)
         flow = self.default_flow
         turn = interpreter.start(flow, context)
-        queue = _queue_of(turn)
+        queue, skills = _queue_of(turn)
         if call.call_sid:
             self._records.open_call_with_turn(
                 NewCall(
@@ -99,9 +100,10 @@ class VoiceCalls:
                 outcome=turn.outcome,
                 language=turn.language,
                 queue=queue,
+                skills=skills,
             )
             if queue:
-                self._dispatch.caller_waiting(queue, call.call_sid)
+                self._dispatch.caller_waiting()
         return turn
 
     def resume(
@@ -199,7 +201,7 @@ class VoiceCalls:
         return kept
 
     def _after_turn(self, call_sid: str, turn: Turn) -> None:
-        queue = _queue_of(turn)
+        queue, skills = _queue_of(turn)
         if call_sid:
             self._records.record_turn(
                 call_sid,
@@ -207,22 +209,22 @@ class VoiceCalls:
                 outcome=turn.outcome,
                 language=turn.language,
                 queue=queue,
+                skills=skills,
             )
         if queue and call_sid:
-            self._dispatch.caller_waiting(queue, call_sid)
+            self._dispatch.caller_waiting()
 
     def status(self, report: StatusReport) -> bool:
         """A status callback: idempotent, and an agent leg that ended frees its agent."""
         changed = self._records.record_status(report)
-        if (
-            changed
-            and report.agent_id is not None
-            and report.queue
-            and report.status in FINAL_STATUSES
-        ):
-            self._dispatch.agent_leg_ended(report.queue, report.agent_id, report.status)
+        if changed and report.agent_id is not None and report.status in FINAL_STATUSES:
+            self._dispatch.agent_leg_ended(report.call_sid, report.agent_id, report.status)
         return changed
 
 
-def _queue_of(turn: Turn) -> str | None:
-    return next((i.queue for i in turn.instructions if isinstance(i, Enqueue)), None)
+def _queue_of(turn: Turn) -> tuple[str | None, tuple[str, ...]]:
+    """The carrier queue this turn puts the caller in, and the skills they need there."""
+    enqueue = next((i for i in turn.instructions if isinstance(i, Enqueue)), None)
+    if enqueue is None:
+        return None, ()
+    return carrier_queue_name(enqueue.queue, enqueue.skills), tuple(sorted(enqueue.skills))

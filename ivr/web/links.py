@@ -21,6 +21,7 @@ HOLD_LEAVE = "/voice/hold/leave"
 QUEUE_DONE = "/voice/queue-done"
 BRIDGING = "/voice/bridging"
 AGENT_ANSWER = "/voice/agent/answer"
+AGENT_ACCEPT = "/voice/agent/accept"
 AGENT_AFTER = "/voice/agent/after"
 RECORDING = "/voice/recording"
 HOLD_MUSIC = "/voice/hold-music.wav"
@@ -92,6 +93,9 @@ class PublicUrls:
 
     def agent_answer(self, queue: str, agent_id: int) -> str:
         return self._url(AGENT_ANSWER, {"queue": queue, "agent": str(agent_id)})
+
+    def agent_accept(self, queue: str, agent_id: int) -> str:
+        return self._url(AGENT_ACCEPT, {"queue": queue, "agent": str(agent_id)})
 
     def agent_after(self, queue: str, agent_id: int) -> str:
         return self._url(AGENT_AFTER, {"queue": queue, "agent": str(agent_id)})

@@ -29,6 +29,7 @@ from ivr.core.flows.instructions import (
     Record,
     Say,
 )
+from ivr.core.routing import carrier_queue_name
 
 
 class Links(Protocol):
@@ -111,11 +112,12 @@ def _render(instructions: Iterable[Instruction], links: Links) -> str:
                     caller_id=item.caller_id,
                 )
             case Enqueue():
+                queue = carrier_queue_name(item.queue, item.skills)
                 response.enqueue(
-                    item.queue,
-                    action=links.queue_done(item.resume, item.queue),
+                    queue,
+                    action=links.queue_done(item.resume, queue),
                     method="POST",
-                    wait_url=links.hold(item.resume, item.queue),
+                    wait_url=links.hold(item.resume, queue),
                     wait_url_method="POST",
                 )
             case Hangup():

@@ -17,7 +17,15 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.bootstrap import Services
 from ivr.core.calls import parse_status
 from ivr.core.flows.context import CallerInput
-from ivr.core.holding import LEAVE_KEY, held_too_long, hold_announcement, phrases
+from ivr.core.holding import (
+    AGENT_ACCEPT_KEY,
+    AGENT_ACCEPT_TIMEOUT_SECONDS,
+    LEAVE_KEY,
+    held_too_long,
+    hold_announcement,
+    phrases,
+    spoken_queue,
+)
 from ivr.core.ports import StatusReport
 from ivr.services.voice import InboundCall, UnknownFlowState
 from ivr.web import links as paths
@@ -131,6 +139,7 @@ NOT_A_CALL_DOCUMENT = {
     paths.HOLD_LEAVE: _keep_holding,
     paths.BRIDGING: _connect_anyway,
     paths.AGENT_ANSWER: _agent_apology,
+    paths.AGENT_ACCEPT: _agent_apology,
     paths.AGENT_AFTER: _agent_apology,
 }
 """Documents that run where the flow's fallback would not be valid TwiML (a wait loop, a
@@ -257,22 +266,45 @@ def bridging() -> Response:
     return twiml_response(response)
 
 
+def _agent_query() -> tuple[str, int]:
+    agent = request.args.get("agent", "")[:12]
+    return request.args.get("queue", "")[:64], int(agent) if agent.isdigit() else 0
+
+
 @bp.route(paths.AGENT_ANSWER, methods=METHODS)
 @twilio_signed
 def agent_answer() -> Response:
-    """An agent picked up: whisper where the call is from, then take the head of the queue."""
-    svc = services()
-    queue = request.args.get("queue", "")[:64]
-    agent = request.args.get("agent", "")[:12]
-    response = VoiceResponse()
+    """An agent's phone was answered: say where the call is from and ask for a key, so that
+    an agent's voicemail or an auto-answer never takes a caller out of the queue."""
+    queue, agent_id = _agent_query()
     words = phrases("en")
-    response.say(words["agent_whisper"].format(queue=queue), language="en-US")
-    dial = response.dial(
-        action=svc.links.agent_after(queue, int(agent) if agent.isdigit() else 0),
+    response = VoiceResponse()
+    gather = response.gather(
+        input="dtmf",
+        num_digits=1,
+        timeout=AGENT_ACCEPT_TIMEOUT_SECONDS,
+        action=services().links.agent_accept(queue, agent_id),
         method="POST",
-        timeout=10,
     )
-    dial.queue(queue, url=svc.links.bridging(queue), method="POST")
+    gather.say(words["agent_whisper"].format(queue=spoken_queue(queue)), language="en-US")
+    response.say(words["agent_not_taken"], language="en-US")
+    response.hangup()
+    return twiml_response(response)
+
+
+@bp.route(paths.AGENT_ACCEPT, methods=METHODS)
+@twilio_signed
+def agent_accept() -> Response:
+    """The agent pressed a key: 1 takes the caller at the head of the queue."""
+    queue, agent_id = _agent_query()
+    response = VoiceResponse()
+    if param("Digits", 8) != AGENT_ACCEPT_KEY:
+        response.say(phrases("en")["agent_not_taken"], language="en-US")
+        response.hangup()
+        return twiml_response(response)
+    links = services().links
+    dial = response.dial(action=links.agent_after(queue, agent_id), method="POST", timeout=10)
+    dial.queue(queue, url=links.bridging(queue), method="POST")
     return twiml_response(response)
 
 

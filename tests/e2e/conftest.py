@@ -36,6 +36,7 @@ from tests.helpers import (
 )
 
 TIME_SCALE = 0.05
+AGENT_PHONES = ("+12025550111", "+12025550112")
 
 
 @dataclass
@@ -47,6 +48,29 @@ class Live:
 
     def call(self, from_: str, *, scripted: bool = True):
         return self.sandbox.dial(BUSINESS_NUMBER, from_=from_, scripted=scripted)
+
+    def ringing_agent_legs(self) -> list:
+        return [
+            c
+            for c in self.sandbox.calls()
+            if c.direction == "outbound-api" and c.status == "ringing"
+        ]
+
+    def agent_answers(self, *, timeout: float = 10.0):
+        """The first agent phone to ring is picked up; returns the leg, at its whisper."""
+        self.sandbox.wait_until(
+            lambda: bool(self.ringing_agent_legs()), timeout=timeout, what="an agent's phone"
+        )
+        leg = self.ringing_agent_legs()[0]
+        leg.answer()
+        leg.wait_for_prompt(timeout=timeout)
+        return leg
+
+    def agent_takes_call(self, *, timeout: float = 10.0):
+        """An agent picks up, hears where the call is from and presses 1."""
+        leg = self.agent_answers(timeout=timeout)
+        leg.press("1")
+        return leg
 
     def call_record(self, call_sid: str) -> Call:
         with self.database.unit_of_work() as session:
@@ -81,6 +105,8 @@ def running(
 
     sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=time_scale)
     sandbox_url = sandbox.serve()
+    for agent_phone in AGENT_PHONES:
+        sandbox.set_policy(agent_phone, "manual")  # the tests play the agents
     port = free_port()
     public = f"http://127.0.0.1:{port}"
     settings = Settings(

@@ -57,6 +57,8 @@ def test_caller_who_presses_0_is_connected_to_an_agent(live: Live) -> None:
     call.wait_for_prompt()
     call.press("0")
     assert call.wait_for_queue(timeout=5) == 1
+    taken = live.agent_takes_call()
+    assert "Press 1 to take it" in said(taken.heard)
     agent_leg = call.wait_for_bridge(timeout=10)
     assert agent_leg.to in (ALEX, JORDAN)
     assert any("Connecting you now" in p.text for p in call.heard if p.text)
@@ -77,6 +79,7 @@ def test_saying_agent_reaches_a_person_from_the_main_menu(live: Live) -> None:
     call.wait_for_prompt()
     call.speak("I want to talk to an agent please")
     call.wait_for_queue(timeout=5)
+    live.agent_takes_call()
     call.wait_for_bridge(timeout=10)
     call.hang_up()
     assert_no_carrier_errors(live)
@@ -89,6 +92,7 @@ def test_silence_is_retried_then_the_caller_reaches_a_person(live: Live) -> None
         call.stay_silent()
         call.wait_for_prompt()
     call.stay_silent()
+    live.agent_takes_call()
     call.wait_for_bridge(timeout=10)
     heard = said(call.heard)
     assert heard.count("Para facturación, oprima 1") == 3
@@ -125,5 +129,44 @@ def test_after_hours_callers_hear_the_closed_menu(live: Live) -> None:
     call.press("1")
     heard = said(call.wait_for_prompt()).lower()
     assert "closed" in heard
+    call.hang_up()
+    assert_no_carrier_errors(live)
+
+
+def test_an_agent_whose_voicemail_answers_does_not_take_the_caller(live: Live) -> None:
+    """Answered but no key pressed (a voicemail, an auto-answer): the next agent is rung."""
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.press("1")
+    call.wait_for_prompt()
+    call.press("0")
+    call.wait_for_queue(timeout=5)
+    first = live.agent_answers()
+    first.stay_silent()
+    first.wait_for_status("completed")
+    second = live.agent_takes_call()
+    assert second.to != first.to
+    assert call.wait_for_bridge(timeout=10) == second or call.bridged_with is not None
+    record = live.call_record(call.sid)
+    assert record.outcome == "answered-by-agent"
+    call.hang_up()
+    assert_no_carrier_errors(live)
+
+
+def test_a_billing_caller_is_only_offered_to_a_billing_agent(live: Live) -> None:
+    """Alex has billing; Jordan has tech: a caller disputing a charge rings Alex."""
+    call = live.call(STRANGER)
+    call.wait_for_prompt()
+    call.press("1")
+    call.wait_for_prompt()
+    call.press("1")  # billing
+    call.wait_for_prompt()
+    call.press("2")  # dispute a charge: the billing queue
+    call.wait_for_queue(timeout=5)
+    leg = live.agent_takes_call()
+    assert leg.to == ALEX
+    assert "support queue for billing" in said(leg.heard)
+    call.wait_for_bridge(timeout=10)
+    assert live.call_record(call.sid).queue == "support+billing"
     call.hang_up()
     assert_no_carrier_errors(live)

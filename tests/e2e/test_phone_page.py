@@ -60,6 +60,7 @@ def test_person_calls_from_the_phone_page_and_follows_the_flow(slow_live: Live, 
     expect(transcript).to_contain_text("Para facturación, oprima 1", timeout=10_000)
     page.fill("#speech", "agente")
     page.click("#speak-form button[type=submit]")
+    slow_live.agent_takes_call(timeout=15)
     expect(page.locator("#call-bridge")).to_contain_text("+1202555011", timeout=15_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone-page.png"), full_page=True)

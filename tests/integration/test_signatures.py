@@ -13,6 +13,7 @@ SIGNED_ROUTES = [
     "/voice/queue-done?flow=demo&step=to_agent&lang=en&attempt=0&queue=support",
     "/voice/bridging?queue=support&lang=en",
     "/voice/agent/answer?queue=support&agent=1",
+    "/voice/agent/accept?queue=support&agent=1",
     "/voice/agent/after?queue=support&agent=1",
     "/voice/recording",
     "/voice/last-resort",

@@ -6,61 +6,77 @@ per queue). The queue issue replaces it with atomic Redis state.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call
 from ivr.adapters.sql.records import _insert_ignoring_duplicates
 from ivr.core.calls import FINAL_STATUSES, Outcome
-from ivr.core.ports import AgentLine
+from ivr.core.routing import FreeAgent, WaitingCaller
 
 _FINAL = [str(s) for s in FINAL_STATUSES]
 
 
-def _live():
-    return or_(Call.status.is_(None), Call.status.not_in(_FINAL))
+STALE_LEG = timedelta(hours=4)
+"""A leg still not over after this long lost its final status callback: it no longer keeps an
+agent busy (the queue issue's sweep repairs such records)."""
+
+
+def _live(now: datetime):
+    return and_(
+        or_(Call.status.is_(None), Call.status.not_in(_FINAL)),
+        Call.started_at > now - STALE_LEG,
+    )
 
 
 class SqlAgentPool:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def waiting_callers(self, queue: str) -> list[str]:
+    def waiting_callers(self, now: datetime) -> list[WaitingCaller]:
         with self._db.unit_of_work() as session:
-            rows = session.scalars(
-                select(Call.call_sid)
+            rows = session.execute(
+                select(Call.call_sid, Call.queue, Call.skills, Call.started_at)
                 .where(
-                    Call.queue == queue,
+                    Call.direction == "inbound",
+                    Call.queue.is_not(None),
                     Call.agent_id.is_(None),
                     Call.outcome == str(Outcome.QUEUED),
-                    _live(),
+                    _live(now),
                 )
                 .order_by(Call.started_at, Call.id)
+            ).all()
+        return [
+            WaitingCaller(
+                call_sid=row.call_sid,
+                queue=row.queue,
+                skills=frozenset(row.skills or ()),
+                since=row.started_at,
             )
-            return list(rows)
+            for row in rows
+        ]
 
-    def agents_ringing(self, queue: str) -> int:
-        """Agent legs for this queue not yet bridged to a caller and not over."""
+    def agents_ringing(self, now: datetime) -> dict[str, int]:
+        """Agent legs placed but not yet connected to a caller (and not over), by queue."""
         with self._db.unit_of_work() as session:
-            return (
-                session.scalar(
-                    select(func.count(Call.id)).where(
-                        Call.queue == queue,
-                        Call.direction == "outbound-api",
-                        Call.agent_id.is_not(None),
-                        Call.outcome.is_(None),
-                        _live(),
-                    )
+            rows = session.execute(
+                select(Call.queue, func.count(Call.id))
+                .where(
+                    Call.direction == "outbound-api",
+                    Call.agent_id.is_not(None),
+                    Call.outcome.is_(None),
+                    _live(now),
                 )
-                or 0
-            )
+                .group_by(Call.queue)
+            ).all()
+        return {queue: count for queue, count in rows if queue}
 
-    def free_agents(self, now: datetime) -> list[AgentLine]:
+    def free_agents(self, now: datetime) -> list[FreeAgent]:
         with self._db.unit_of_work() as session:
             busy = select(Call.agent_id).where(
-                Call.agent_id.is_not(None), Call.direction == "outbound-api", _live()
+                Call.agent_id.is_not(None), Call.direction == "outbound-api", _live(now)
             )
             last_call = (
                 select(Call.agent_id, func.max(Call.ended_at).label("last_ended"))
@@ -80,49 +96,43 @@ class SqlAgentPool:
                 .order_by(last_call.c.last_ended.is_not(None), last_call.c.last_ended, Agent.id)
             ).all()
             return [
-                AgentLine(
+                FreeAgent(
                     id=agent.id,
                     name=agent.name,
                     dial_target=agent.phone or f"client:{agent.client_identity}",
+                    skills=frozenset(agent.skills or ()),
                 )
                 for agent, _ in rows
             ]
 
     def agents_resting(self, now: datetime) -> bool:
         with self._db.unit_of_work() as session:
-            return (
-                session.scalar(
-                    select(func.count(Agent.id)).where(
-                        Agent.active.is_(True), Agent.not_ready_until > now
-                    )
+            resting = session.scalar(
+                select(func.count(Agent.id)).where(
+                    Agent.active.is_(True), Agent.not_ready_until > now
                 )
-                or 0
-            ) > 0
+            )
+        return bool(resting)
 
-    def open_agent_leg(
-        self, call_sid: str, agent: AgentLine, queue: str, to_number: str, at: datetime
-    ) -> None:
+    def open_agent_leg(self, call_sid: str, agent: FreeAgent, queue: str, at: datetime) -> None:
         with self._db.unit_of_work() as session:
             _insert_ignoring_duplicates(
                 session,
                 Call.__table__,
-                {
-                    "call_sid": call_sid,
-                    "direction": "outbound-api",
-                    "from_raw": "",
-                    "caller_kind": "number",
-                    "to_number": to_number,
-                    "started_at": at,
-                    "path": [],
-                },
+                {"call_sid": call_sid, "started_at": at, "path": []},
             )
             call = session.scalars(select(Call).where(Call.call_sid == call_sid)).one()
             # The leg's status callback may have arrived first and created a bare record.
             call.agent_id, call.queue, call.direction = agent.id, queue, "outbound-api"
-            call.to_number = agent.dial_target
+            call.to_number, call.caller_kind = agent.dial_target, "number"
 
     def rest_agent(self, agent_id: int, until: datetime) -> None:
         with self._db.unit_of_work() as session:
             agent = session.get(Agent, agent_id)
             if agent is not None:
                 agent.not_ready_until = until
+
+    def leg_took_a_caller(self, call_sid: str) -> bool:
+        with self._db.unit_of_work() as session:
+            outcome = session.scalar(select(Call.outcome).where(Call.call_sid == call_sid))
+        return outcome == "bridged"

@@ -120,6 +120,9 @@ class Call(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str | None] = mapped_column(String(16))
     queue: Mapped[str | None] = mapped_column(String(64))
+    """The carrier queue the caller held in (``support+billing``), or an agent leg's queue."""
+    skills: Mapped[list[str] | None] = mapped_column(JSON)
+    """The skills a caller in a queue needs from the agent who takes them."""
     path: Mapped[list[str]] = mapped_column(JSON, default=list)
     outcome: Mapped[str | None] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -35,6 +35,7 @@ def _new_call_row(call: NewCall) -> dict[str, Any]:
         "started_at": call.started_at,
         "path": [],
         "status": None,
+        "skills": None,
     }
 
 
@@ -45,6 +46,7 @@ def _append_turn(
     outcome: str | None,
     language: str | None,
     queue: str | None,
+    skills: tuple[str, ...] = (),
 ) -> None:
     """Read-modify-write of the path, under a row lock where the database has them."""
     calls = Call.__table__
@@ -63,6 +65,7 @@ def _append_turn(
         changes["language"] = language
     if queue:
         changes["queue"] = queue
+        changes["skills"] = list(skills)
     if changes:
         connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**changes))
 
@@ -113,6 +116,7 @@ class SqlCallRecords:
         outcome: str | None,
         language: str | None,
         queue: str | None = None,
+        skills: tuple[str, ...] = (),
     ) -> None:
         """A new call and its first turn in one write; a retried webhook appends instead."""
         row = {
@@ -121,11 +125,12 @@ class SqlCallRecords:
             "outcome": outcome,
             "language": language,
             "queue": queue,
+            "skills": list(skills) if queue else None,
         }
         with self._db.engine.begin() as connection:
             written = connection.execute(self._insert_new_call(connection), row).rowcount
             if not written:
-                _append_turn(connection, call.call_sid, visited, outcome, language, queue)
+                _append_turn(connection, call.call_sid, visited, outcome, language, queue, skills)
 
     def record_turn(
         self,
@@ -135,9 +140,10 @@ class SqlCallRecords:
         outcome: str | None,
         language: str | None,
         queue: str | None = None,
+        skills: tuple[str, ...] = (),
     ) -> None:
         with self._db.engine.begin() as connection:
-            _append_turn(connection, call_sid, visited, outcome, language, queue)
+            _append_turn(connection, call_sid, visited, outcome, language, queue, skills)
 
     def record_status(self, report: StatusReport) -> bool:
         with self._db.unit_of_work() as session:
@@ -154,14 +160,17 @@ class SqlCallRecords:
             )
             if not first_time:
                 return False
+            # A status may come for a call whose first webhook never reached us (or a leg
+            # placed elsewhere), and two may come at once: make sure the row exists, then
+            # lock it, so neither report is lost.
+            _insert_ignoring_duplicates(
+                session,
+                Call.__table__,
+                {"call_sid": report.call_sid, "started_at": report.at, "path": []},
+            )
             call = session.execute(
                 select(Call).where(Call.call_sid == report.call_sid).with_for_update()
-            ).scalar_one_or_none()
-            if call is None:
-                # A status for a call we never saw a webhook for (its first webhook failed, or a
-                # leg placed elsewhere): keep the lifecycle anyway.
-                call = Call(call_sid=report.call_sid, started_at=report.at, path=[])
-                session.add(call)
+            ).scalar_one()
             current = parse_status(call.status)
             if not advances(current, report.status):
                 return True

@@ -41,6 +41,7 @@ from ivr.core.flows.parse import parse_flow
 from ivr.core.flows.paths import cycle_from, endings, passes_through, reachable
 from ivr.core.flows.problems import Problem
 from ivr.core.flows.yamlfile import read_yaml
+from ivr.core.routing import carrier_queue_name
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _PERSON_OR_VOICEMAIL: tuple[type[Step], ...] = (*HUMAN_STEPS, VoicemailStep)
@@ -330,6 +331,12 @@ class _Checker:
 
     def queue(self, step: QueueStep) -> None:
         self._hands_back(step, step.on_leave, "on_leave", "if the queue hands them back")
+        try:
+            carrier_queue_name(step.queue, step.skills)
+        except ValueError as error:
+            self.problem(
+                step.name, f"the queue and its skills make a name the carrier refuses: {error}"
+            )
 
     def _hands_back(self, step: Step, target: str | None, field: str, when: str) -> None:
         if target is None:

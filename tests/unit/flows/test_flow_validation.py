@@ -461,3 +461,10 @@ def test_steps_that_loop_without_waiting_for_the_caller_are_rejected(
         'flow.yaml: step "news" goes round in a loop without waiting for the caller: '
         '"news" -> "again" -> "news"'
     ]
+
+
+def test_queue_whose_carrier_name_is_too_long_is_rejected(problems_in) -> None:
+    from tests.unit.flows.conftest import MINIMAL_FLOW as MINIMAL
+
+    text = MINIMAL.replace("queue: support\n", f"queue: {'q' * 60}\n    skills: [billing]\n", 1)
+    assert any("longer than 64" in problem for problem in problems_in(text))
