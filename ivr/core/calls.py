@@ -70,4 +70,5 @@ class Outcome(StrEnum):
     VOICEMAIL = "voicemail"
     HUNG_UP = "hung-up"
     ABANDONED = "abandoned"
+    LEFT_QUEUE = "left-queue"
     ERROR = "error"

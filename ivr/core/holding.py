@@ -43,6 +43,8 @@ MAX_HOLD_SECONDS = 20 * 60
 @dataclass(frozen=True)
 class HoldAnnouncement:
     lines: tuple[str, ...]
+    language: str
+    """The language the lines are in: the caller's, or English when we have no phrases in it."""
     leave_key: str = LEAVE_KEY
 
 
@@ -51,7 +53,8 @@ def phrases(language: str) -> dict[str, str]:
 
 
 def hold_announcement(language: str, *, position: int | None) -> HoldAnnouncement:
-    words = phrases(language)
+    spoken = language if language in HOLD_PHRASES else "en"
+    words = HOLD_PHRASES[spoken]
     lines: list[str] = []
     if position == 1:
         lines.append(words["next"])
@@ -59,7 +62,7 @@ def hold_announcement(language: str, *, position: int | None) -> HoldAnnouncemen
         lines.append(words["position"].format(position=position))
     lines.append(words["thanks"])
     lines.append(words["leave"])
-    return HoldAnnouncement(lines=tuple(lines))
+    return HoldAnnouncement(lines=tuple(lines), language=spoken)
 
 
 def spoken_queue(carrier_queue: str) -> str:

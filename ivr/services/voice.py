@@ -23,6 +23,9 @@ from ivr.core.routing import carrier_queue_name
 log = logging.getLogger(__name__)
 
 
+_STILL_WITH_AN_AGENT = frozenset({"bridged", "bridging-in-process"})
+
+
 @dataclass(frozen=True)
 class InboundCall:
     call_sid: str
@@ -151,9 +154,14 @@ class VoiceCalls:
                 dedupe_key="queue-left",
             )
         turn = self.resume(call_sid, from_raw, state, given)
-        if result == "hangup" and call_sid:
+        if call_sid and result == "hangup":
             self._records.record_turn(
                 call_sid, visited=(), outcome=str(Outcome.ABANDONED), language=None
+            )
+        elif call_sid and result not in _STILL_WITH_AN_AGENT and turn.outcome is None:
+            # Back in the flow (a menu, say): no longer waiting, so nobody rings for them.
+            self._records.record_turn(
+                call_sid, visited=(), outcome=str(Outcome.LEFT_QUEUE), language=None
             )
         return turn
 

@@ -216,6 +216,9 @@ def hold() -> Response:
         return twiml_response(response)
     announcement = hold_announcement(state.language, position=int_param("QueuePosition"))
     spoken = services().voice.language_of(state.flow, state.language)
+    speech, voice = spoken.speech, spoken.voice
+    if announcement.language != spoken.code:
+        speech, voice = "en-US", None  # no hold phrases in this language: English, said so
     gather = response.gather(
         input="dtmf",
         num_digits=1,
@@ -224,7 +227,7 @@ def hold() -> Response:
         method="POST",
     )
     for line in announcement.lines:
-        gather.say(line, language=spoken.speech, voice=spoken.voice)
+        gather.say(line, language=speech, voice=voice)
     gather.play(services().links.hold_music())
     return twiml_response(response)
 
