@@ -16,6 +16,7 @@ from flask import Flask
 
 from ivr.bootstrap import Services, build_services
 from ivr.config import Settings, load_settings
+from ivr.web.sessions import WebhookAwareSessionInterface
 
 
 def instance_path() -> Path:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
             parents=True, exist_ok=True
         )
     app.config.update(SECRET_KEY=settings.secret_key, IVR_SETTINGS=settings)
+    app.session_interface = WebhookAwareSessionInterface()
     services = build_services(settings)
     app.extensions["ivr"] = services
     _configure_logging(app)

@@ -35,3 +35,8 @@ def test_metrics_show_webhook_latency_and_calls_by_outcome(client, carrier) -> N
     body = client.get("/metrics").get_data(as_text=True)
     assert 'ivr_webhook_seconds_count{route="/voice/incoming"}' in body
     assert "ivr_calls_total" in body
+
+
+def test_webhooks_set_no_session_cookie(carrier) -> None:
+    response = carrier.post("/voice/incoming", call_params())
+    assert "Set-Cookie" not in response.headers
