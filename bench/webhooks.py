@@ -284,6 +284,16 @@ def main() -> int:
         stop(app)
         processes.remove(app)
 
+        no_sql = start_gunicorn("bench.no_sql_app:create_app()", app_port, env)
+        processes.append(no_sql)
+        run_wrk("warm-up", app_port, step_file, 2)
+        breakdown = [
+            run_wrk("incoming, no SQL", app_port, incoming_file, args.seconds),
+            run_wrk("step, no SQL", app_port, step_file, args.seconds),
+        ]
+        stop(no_sql)
+        processes.remove(no_sql)
+
         bare = start_gunicorn_bare(bare_port, env)
         processes.append(bare)
         run_wrk("warm-up", bare_port, step_file, 2)
@@ -300,12 +310,13 @@ def main() -> int:
         f"{' '.join(GUNICORN)}, {args.database}, {os.cpu_count()} cores"
     )
     print(f"{'target':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>8}{'errors':>8}")
-    for result in [*results, baseline]:
+    for result in [*results, *breakdown, baseline]:
         ratio = result.requests_per_second / baseline.requests_per_second
         print(
             f"{result.name:<18}{result.requests_per_second:>10.0f}{result.p50_ms:>10.1f}"
             f"{result.p99_ms:>10.1f}{ratio:>8.2f}{result.non_2xx + result.errors:>8}"
         )
+    print("(the 'no SQL' rows keep records in process memory: the database's share, measured)")
     verdicts = []
     for result in results:
         ratio = result.requests_per_second / baseline.requests_per_second

@@ -36,6 +36,7 @@ from tests.helpers import (
 )
 
 TIME_SCALE = 0.05
+ARTIFACTS = ROOT / "tests" / "artifacts"
 AGENT_PHONES = ("+12025550111", "+12025550112")
 
 
@@ -56,7 +57,7 @@ class Live:
             if c.direction == "outbound-api" and c.status == "ringing"
         ]
 
-    def agent_answers(self, *, timeout: float = 10.0):
+    def agent_answers(self, *, timeout: float = 20.0):
         """The first agent phone to ring is picked up; returns the leg, at its whisper."""
         self.sandbox.wait_until(
             lambda: bool(self.ringing_agent_legs()), timeout=timeout, what="an agent's phone"
@@ -66,7 +67,7 @@ class Live:
         leg.wait_for_prompt(timeout=timeout)
         return leg
 
-    def agent_takes_call(self, *, timeout: float = 10.0):
+    def agent_takes_call(self, *, timeout: float = 20.0):
         """An agent picks up, hears where the call is from and presses 1."""
         leg = self.agent_answers(timeout=timeout)
         leg.press("1")
@@ -100,6 +101,7 @@ def running(
     from tests.conftest import empty_tables
 
     empty_tables(sqlite_database)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     database = Database(sqlite_database)
     seed_demo(database)
 
@@ -139,12 +141,14 @@ def running(
         "SECRET_KEY": settings.secret_key,
         "IVR_AGENT_RING_TIMEOUT": "5",
     }
+    # The worker's log, for when a test says an agent's phone never rang.
+    worker_log = (ARTIFACTS / "e2e-worker.log").open("ab")
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "ivr"), "worker"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield Live(sandbox=sandbox, settings=settings, clock=clock, database=database)
@@ -154,6 +158,7 @@ def running(
             worker.wait(10)
         except subprocess.TimeoutExpired:
             worker.kill()
+        worker_log.close()
         sandbox.close()
         server.shutdown()
         thread.join(5)

@@ -27,8 +27,8 @@ def test_a_broken_flow_state_is_logged_with_the_call_sid_and_routed_to_a_person(
 def test_with_the_database_gone_the_caller_can_still_leave_a_message(app, carrier) -> None:
     """The fallback needs the records too; the last resort needs nothing at all."""
     with app.extensions["ivr"].database.engine.begin() as connection:
-        connection.execute(text("DROP TABLE call_events"))
-        connection.execute(text("DROP TABLE calls"))
+        for table in ("call_events", "calls", "customer_numbers", "voicemails"):
+            connection.execute(text(f"DROP TABLE {table}"))
     try:
         response = carrier.post("/voice/incoming", call_params(SID))
         body = response.get_data(as_text=True)
@@ -71,3 +71,23 @@ def test_a_failure_while_bridging_lets_the_bridge_go_ahead(app, carrier) -> None
         from ivr.adapters.sql.models import Base
 
         Base.metadata.create_all(app.extensions["ivr"].database.engine)
+
+
+def test_with_redis_gone_callers_still_hear_the_flow(settings) -> None:
+    """Redis holds jobs, not the records: a caller is greeted and recorded without it."""
+    from ivr import create_app
+    from tests.helpers import free_port, with_settings
+
+    app = create_app(with_settings(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0"))
+    client = app.test_client()
+    from tests.helpers import Carrier
+
+    signature = Carrier(client, settings).signature("/voice/incoming", call_params(SID))
+    response = client.post(
+        "/voice/incoming", data=call_params(SID), headers={"X-Twilio-Signature": signature}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert_valid_twiml(body)
+    assert "Thank you for calling Acme Utilities" in body
+    app.extensions["ivr"].close()

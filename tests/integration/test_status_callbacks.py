@@ -68,3 +68,16 @@ def test_unknown_status_is_ignored_without_error(app, carrier) -> None:
     response = carrier.post("/voice/status", call_params(SID, CallStatus="exploded"))
     assert response.status_code == 200
     assert _events(app) == 0
+
+
+def test_a_duplicate_status_reports_that_it_changed_nothing(app) -> None:
+    """What the dispatcher relies on: an agent's leg ends once, however often it is reported."""
+    from ivr.core.calls import CallStatus
+    from ivr.core.ports import StatusReport
+
+    records = app.extensions["ivr"].records
+    report = StatusReport(
+        call_sid=SID, status=CallStatus.COMPLETED, at=app.extensions["ivr"].clock.now()
+    )
+    assert records.record_status(report) is True
+    assert records.record_status(report) is False

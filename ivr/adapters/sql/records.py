@@ -7,7 +7,6 @@ status only moves a call forward.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -39,7 +38,60 @@ def _new_call_row(call: NewCall) -> dict[str, Any]:
     }
 
 
-def _append_turn(
+def opened_call_row(
+    call: NewCall,
+    *,
+    visited: tuple[str, ...],
+    outcome: str | None,
+    language: str | None,
+    queue: str | None,
+    skills: tuple[str, ...],
+) -> dict[str, Any]:
+    """The calls row for a new call with its first turn."""
+    return {
+        **_new_call_row(call),
+        "path": list(visited),
+        "outcome": outcome,
+        "language": language,
+        "queue": queue,
+        "skills": list(skills) if queue else None,
+    }
+
+
+_IDENTITY = (
+    "direction",
+    "from_raw",
+    "caller_kind",
+    "from_number",
+    "to_number",
+    "customer_id",
+    "flow",
+    "started_at",
+)
+
+
+def apply_opened(connection: Connection, row: dict[str, Any]) -> None:
+    """Insert a new call's row; if a status callback created a bare row first, complete it."""
+    if _inserted(connection, Call.__table__, row):
+        return
+    calls = Call.__table__
+    connection.execute(
+        update(calls)
+        .where(calls.c.call_sid == row["call_sid"], calls.c.flow.is_(None))
+        .values({name: row[name] for name in _IDENTITY})
+    )
+    append_turn(
+        connection,
+        row["call_sid"],
+        tuple(row["path"]),
+        row["outcome"],
+        row["language"],
+        row["queue"],
+        tuple(row["skills"] or ()),
+    )
+
+
+def append_turn(
     connection: Connection,
     call_sid: str,
     visited: tuple[str, ...],
@@ -70,12 +122,24 @@ def _append_turn(
         connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**changes))
 
 
+def _inserted(connection: Connection | Session, table: Any, values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on either back end; True when a row was written.
+
+    Told by RETURNING, not rowcount: with psycopg 3 under SQLAlchemy 2.1 the rowcount of such
+    an insert is -1 whether or not it wrote, which made every duplicate look new."""
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(*table.primary_key.columns)
+    )
+    return connection.execute(statement).first() is not None
+
+
 def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING on either back end; True when a row was written."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    return _inserted(session, table, values)
 
 
 class SqlCallRecords:
@@ -90,14 +154,6 @@ class SqlCallRecords:
             .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
             .where(CustomerNumber.number == bindparam("number"))
         )
-
-    @cache  # noqa: B019 - one statement per dialect, for the records object's lifetime
-    def _insert_new_call_for(self, dialect: str) -> Any:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        return insert(self._calls).on_conflict_do_nothing()
-
-    def _insert_new_call(self, connection: Connection) -> Any:
-        return self._insert_new_call_for(connection.dialect.name)
 
     def customer_for(self, number: str) -> KnownCustomer | None:
         with self._db.engine.connect() as connection:
@@ -119,18 +175,11 @@ class SqlCallRecords:
         skills: tuple[str, ...] = (),
     ) -> None:
         """A new call and its first turn in one write; a retried webhook appends instead."""
-        row = {
-            **_new_call_row(call),
-            "path": list(visited),
-            "outcome": outcome,
-            "language": language,
-            "queue": queue,
-            "skills": list(skills) if queue else None,
-        }
+        row = opened_call_row(
+            call, visited=visited, outcome=outcome, language=language, queue=queue, skills=skills
+        )
         with self._db.engine.begin() as connection:
-            written = connection.execute(self._insert_new_call(connection), row).rowcount
-            if not written:
-                _append_turn(connection, call.call_sid, visited, outcome, language, queue, skills)
+            apply_opened(connection, row)
 
     def record_turn(
         self,
@@ -143,7 +192,7 @@ class SqlCallRecords:
         skills: tuple[str, ...] = (),
     ) -> None:
         with self._db.engine.begin() as connection:
-            _append_turn(connection, call_sid, visited, outcome, language, queue, skills)
+            append_turn(connection, call_sid, visited, outcome, language, queue, skills)
 
     def record_status(self, report: StatusReport) -> bool:
         with self._db.unit_of_work() as session:
