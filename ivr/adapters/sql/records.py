@@ -7,6 +7,7 @@ status only moves a call forward.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -128,14 +129,21 @@ def _inserted(connection: Connection | Session, table: Any, values: dict[str, An
     Told by RETURNING, not rowcount: with psycopg 3 under SQLAlchemy 2.1 the rowcount of such
     an insert is -1 whether or not it wrote, which made every duplicate look new."""
     bind = connection.get_bind() if isinstance(connection, Session) else connection
-    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-    statement = (
+    statement = _insert_or_nothing(bind.dialect.name, table, frozenset(values))
+    return connection.execute(statement, values).first() is not None
+
+
+@cache
+def _insert_or_nothing(dialect: str, table: Any, columns: frozenset[str]) -> Any:
+    """Built once per table and set of columns: building the statement per webhook cost more
+    than running it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
         insert(table)
-        .values(**values)
+        .values({name: bindparam(name) for name in columns})
         .on_conflict_do_nothing()
         .returning(*table.primary_key.columns)
     )
-    return connection.execute(statement).first() is not None
 
 
 def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> bool:
