@@ -18,6 +18,15 @@ def said(prompts) -> str:
     return " | ".join(p.text for p in prompts if p.text)
 
 
+def caller_presses(live: Live, *keys: str):
+    """A new caller answers each prompt in turn with one of ``keys``."""
+    call = live.call(STRANGER)
+    for key in keys:
+        call.wait_for_prompt()
+        call.press(key)
+    return call
+
+
 def assert_no_carrier_errors(live: Live) -> None:
     assert [f"{e.error_code} {e.message}" for e in live.sandbox.errors] == []
 
@@ -51,11 +60,7 @@ def test_new_caller_chooses_spanish_and_walks_into_a_submenu(live: Live) -> None
 
 
 def test_caller_who_presses_0_is_connected_to_an_agent(live: Live) -> None:
-    call = live.call(STRANGER)
-    call.wait_for_prompt()
-    call.press("1")
-    call.wait_for_prompt()
-    call.press("0")
+    call = caller_presses(live, "1", "0")  # English, then a person
     assert call.wait_for_queue(timeout=5) == 1
     taken = live.agent_takes_call()
     assert "Press 1 to take it" in said(taken.heard)
@@ -103,11 +108,7 @@ def test_silence_is_retried_then_the_caller_reaches_a_person(live: Live) -> None
 def test_caller_holding_with_nobody_to_answer_can_leave_a_voicemail(live: Live) -> None:
     for agent in (ALEX, JORDAN):
         live.sandbox.set_policy(agent, "no-answer")
-    call = live.call(STRANGER)
-    call.wait_for_prompt()
-    call.press("1")
-    call.wait_for_prompt()
-    call.press("0")
+    call = caller_presses(live, "1", "0")  # English, then a person
     call.wait_for_queue(timeout=5)
     call.wait_until(lambda c: "press 1 at any time" in said(c.heard), timeout=10)
     call.press("1")
@@ -135,11 +136,7 @@ def test_after_hours_callers_hear_the_closed_menu(live: Live) -> None:
 
 def test_an_agent_whose_voicemail_answers_does_not_take_the_caller(live: Live) -> None:
     """Answered but no key pressed (a voicemail, an auto-answer): the next agent is rung."""
-    call = live.call(STRANGER)
-    call.wait_for_prompt()
-    call.press("1")
-    call.wait_for_prompt()
-    call.press("0")
+    call = caller_presses(live, "1", "0")  # English, then a person
     call.wait_for_queue(timeout=5)
     first = live.agent_answers()
     first.stay_silent()
@@ -155,13 +152,7 @@ def test_an_agent_whose_voicemail_answers_does_not_take_the_caller(live: Live) -
 
 def test_a_billing_caller_is_only_offered_to_a_billing_agent(live: Live) -> None:
     """Alex has billing; Jordan has tech: a caller disputing a charge rings Alex."""
-    call = live.call(STRANGER)
-    call.wait_for_prompt()
-    call.press("1")
-    call.wait_for_prompt()
-    call.press("1")  # billing
-    call.wait_for_prompt()
-    call.press("2")  # dispute a charge: the billing queue
+    call = caller_presses(live, "1", "1", "2")  # English, billing, dispute a charge
     call.wait_for_queue(timeout=5)
     leg = live.agent_takes_call()
     assert leg.to == ALEX
