@@ -26,7 +26,10 @@ def slow_live(sqlite_database, redis_url, clock) -> Iterator[Live]:
 def page():
     if not Path(CHROMIUM).exists():
         need("chromium is not installed (make test installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        need("playwright is not installed (make test installs it)")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
