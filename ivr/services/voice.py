@@ -17,6 +17,7 @@ from ivr.core.flows import interpreter
 from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Enqueue, FlowState, Turn
 from ivr.core.flows.model import Flow, Language
+from ivr.core.flows.paths import knows_the_caller_after_a_reply
 from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
 from ivr.core.routing import carrier_queue_name
 
@@ -57,6 +58,10 @@ class VoiceCalls:
         self._dispatch = dispatch
         self._clock = clock
         self._region = default_region
+        # Flows whose later turns never depend on who calls save a lookup per webhook.
+        self._knows_caller_later = {
+            name: knows_the_caller_after_a_reply(flow) for name, flow in flows.items()
+        }
 
     @property
     def default_flow(self) -> Flow:
@@ -70,8 +75,10 @@ class VoiceCalls:
     def caller(self, from_raw: str | None) -> CallerId:
         return parse_caller_id(from_raw, default_region=self._region)
 
-    def _context(self, call_sid: str, caller: CallerId) -> tuple[CallContext, int | None]:
-        customer = self._records.customer_for(caller.e164) if caller.e164 else None
+    def _context(
+        self, call_sid: str, caller: CallerId, *, look_up: bool = True
+    ) -> tuple[CallContext, int | None]:
+        customer = self._records.customer_for(caller.e164) if caller.e164 and look_up else None
         context = CallContext(
             call_sid=call_sid,
             now=self._clock.now(),
@@ -114,7 +121,9 @@ class VoiceCalls:
     ) -> Turn:
         """The caller answered a prompt (or did not): continue the flow from ``state``."""
         flow = self.flow(state.flow)
-        context, _ = self._context(call_sid, self.caller(from_raw))
+        context, _ = self._context(
+            call_sid, self.caller(from_raw), look_up=self._knows_caller_later[flow.name]
+        )
         turn = interpreter.resume(flow, state, context, given)
         self._after_turn(call_sid, turn)
         return turn

@@ -7,10 +7,11 @@ status only moves a call forward.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import JSON, bindparam, cast, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -101,17 +102,11 @@ def append_turn(
     queue: str | None,
     skills: tuple[str, ...] = (),
 ) -> None:
-    """Read-modify-write of the path, under a row lock where the database has them."""
+    """One UPDATE that appends to the path in the database itself: atomic, no read first."""
     calls = Call.__table__
-    locked = select(calls.c.path).where(calls.c.call_sid == call_sid)
-    if connection.dialect.name == "postgresql":
-        locked = locked.with_for_update()
-    path = connection.execute(locked).scalar()
-    if path is None:
-        return
     changes: dict[str, Any] = {}
     if visited:
-        changes["path"] = [*path, *visited]
+        changes["path"] = _appended(connection.dialect.name, calls.c.path, visited)
     if outcome:
         changes["outcome"] = outcome
     if language:
@@ -121,6 +116,17 @@ def append_turn(
         changes["skills"] = list(skills)
     if changes:
         connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**changes))
+
+
+def _appended(dialect: str, column: Any, items: tuple[str, ...]) -> Any:
+    """``column`` (a JSON array) with ``items`` added at the end, as a SQL expression."""
+    if dialect == "postgresql":
+        added = cast(literal(json.dumps(list(items))), postgresql.JSONB)
+        return cast(cast(column, postgresql.JSONB).op("||")(added), JSON)
+    arguments: list[Any] = []
+    for item in items:
+        arguments += ["$[#]", item]  # SQLite's json_insert: "$[#]" is one past the end
+    return func.json_insert(column, *arguments)
 
 
 def _inserted(connection: Connection | Session, table: Any, values: dict[str, Any]) -> bool:

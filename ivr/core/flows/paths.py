@@ -88,3 +88,18 @@ def cycle_from(flow: Flow, name: str, path: tuple[str, ...] = ()) -> list[str] |
         if cycle:
             return cycle
     return None
+
+
+def knows_the_caller_after_a_reply(flow: Flow) -> bool:
+    """Whether a turn that continues the call (after a key, a word, a dial, a queue) can reach
+    a step that depends on who the caller is: a greeting by name, or a language step skipped
+    for a caller whose language we know. When it cannot, a webhook can skip looking them up.
+    """
+    waiting = (step for step in flow.steps.values() if not isinstance(step, SayStep | HoursStep))
+    after = reachable(flow, (target for step in waiting for _, target in step.targets()))
+    return any(
+        isinstance(step, LanguageStep)
+        or (isinstance(step, SayStep) and step.known_prompt is not None)
+        for name in after
+        if (step := flow.steps.get(name)) is not None
+    )
