@@ -25,9 +25,6 @@ class InMemoryRecords:
     def customer_for(self, number: str) -> KnownCustomer | None:
         return None
 
-    def open_call(self, call: NewCall) -> bool:
-        return self.calls.setdefault(call.call_sid, {"path": []}) is not None
-
     def open_call_with_turn(
         self, call: NewCall, *, visited, outcome, language, queue=None, skills=()
     ) -> None:

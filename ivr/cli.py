@@ -28,9 +28,9 @@ main = FlaskGroup(create_app=_app, help="The contact centre: webhooks, flows, sa
 
 
 def database_url() -> str:
-    from ivr.config import _normalise_database_url
+    from ivr.config import normalise_database_url
 
-    return _normalise_database_url(
+    return normalise_database_url(
         os.environ.get("DATABASE_URL", "").strip() or default_database_url(instance_path())
     )
 
@@ -48,10 +48,10 @@ def callflows() -> None:
 )
 def callflows_check(directory: Path | None) -> None:
     """Validate every flow; exit 1 listing each problem (file, step, what is wrong)."""
-    from ivr.config import _default_callflows_dir
+    from ivr.config import default_callflows_dir
     from ivr.core.flows.validate import check_directory
 
-    directory = directory or Path(os.environ.get("IVR_CALLFLOWS_DIR") or _default_callflows_dir())
+    directory = directory or Path(os.environ.get("IVR_CALLFLOWS_DIR") or default_callflows_dir())
     problems = check_directory(directory)
     for problem in problems:
         click.echo(str(problem), err=True)

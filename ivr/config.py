@@ -101,7 +101,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
     secret = _require(env, "SECRET_KEY")
     if len(secret) < 16:
         raise ConfigError("SECRET_KEY is too short: use at least 16 random characters")
-    flows = Path(env.get("IVR_CALLFLOWS_DIR", "").strip() or _default_callflows_dir())
+    flows = Path(env.get("IVR_CALLFLOWS_DIR", "").strip() or default_callflows_dir())
     if not flows.is_dir():
         raise ConfigError(f"IVR_CALLFLOWS_DIR={str(flows)!r} is not a directory")
     ring = env.get("IVR_AGENT_RING_TIMEOUT", "20").strip()
@@ -114,7 +114,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         public_base_url=public,
         twilio_api_base_url=api,
         redis_url=redis_url,
-        database_url=_normalise_database_url(database_url),
+        database_url=normalise_database_url(database_url),
         secret_key=secret,
         callflows_dir=flows,
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
@@ -127,7 +127,7 @@ def _check_database_url(url: str) -> str:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        make_url(_normalise_database_url(url)).get_dialect()
+        make_url(normalise_database_url(url)).get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
         raise ConfigError(
             f"DATABASE_URL={url!r} is not a database URL SQLAlchemy can use "
@@ -136,7 +136,7 @@ def _check_database_url(url: str) -> str:
     return url
 
 
-def _normalise_database_url(url: str) -> str:
+def normalise_database_url(url: str) -> str:
     """Hosted PostgreSQL often hands out postgres:// URLs; SQLAlchemy wants a driver name."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -144,5 +144,5 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
-def _default_callflows_dir() -> Path:
+def default_callflows_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "callflows"

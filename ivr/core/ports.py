@@ -57,10 +57,6 @@ class CallRecords(Protocol):
 
     def customer_for(self, number: str) -> KnownCustomer | None: ...
 
-    def open_call(self, call: NewCall) -> bool:
-        """Create the call record; False (and no change) when it already exists."""
-        ...
-
     def open_call_with_turn(
         self,
         call: NewCall,

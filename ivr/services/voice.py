@@ -128,17 +128,17 @@ class VoiceCalls:
         self._after_turn(call_sid, turn)
         return turn
 
-    def fallback(self, call_sid: str, from_raw: str | None, state: FlowState | None) -> Turn:
-        """Something broke: apologise and get the caller to a person (or voicemail)."""
+    def fallback(self, call_sid: str, state: FlowState | None) -> Turn:
+        """Something broke: apologise and get the caller to a person (or voicemail). The
+        interpreter speaks the flow's default language for a language it does not have."""
         flow = self._flows.get(state.flow) if state else None
-        if flow is None:
-            recorded_flow, recorded_language = (
+        if flow is not None:
+            language = state.language
+        else:
+            recorded_flow, language = (
                 self._records.call_flow(call_sid) if call_sid else (None, None)
             )
             flow = self._flows.get(recorded_flow or "", self.default_flow)
-            language = recorded_language or flow.default_language
-        else:
-            language = state.language if state.language in flow.languages else flow.default_language
         context = CallContext(call_sid=call_sid, now=self._clock.now())
         turn = interpreter.fallback(flow, language, context)
         self._after_turn(call_sid, turn)

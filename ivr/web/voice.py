@@ -108,7 +108,7 @@ def _apologise(error: Exception) -> Response:
     if route in NOT_A_CALL_DOCUMENT:
         return twiml_response(NOT_A_CALL_DOCUMENT[route]())
     try:
-        turn = services().voice.fallback(sid, param("From"), state_from_params(request.args))
+        turn = services().voice.fallback(sid, state_from_params(request.args))
         return respond(turn)
     except Exception:
         log.exception("fallback failed too for CallSid=%s; sending the last-resort TwiML", sid)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Live, running
-from tests.helpers import BUSINESS_NUMBER, ROOT, need
+from tests.e2e.conftest import ARTIFACTS, Live, running
+from tests.helpers import BUSINESS_NUMBER, need
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call
-from ivr.adapters.sql.records import _insert_ignoring_duplicates
+from ivr.adapters.sql.records import insert_if_new
 from ivr.core.calls import FINAL_STATUSES, Outcome
 from ivr.core.routing import FreeAgent, WaitingCaller
 
@@ -116,7 +116,7 @@ class SqlAgentPool:
 
     def open_agent_leg(self, call_sid: str, agent: FreeAgent, queue: str, at: datetime) -> None:
         with self._db.unit_of_work() as session:
-            _insert_ignoring_duplicates(
+            insert_if_new(
                 session,
                 Call.__table__,
                 {"call_sid": call_sid, "started_at": at, "path": []},

@@ -22,24 +22,6 @@ from ivr.core.calls import FINAL_STATUSES, CallStatus, Outcome, advances, parse_
 from ivr.core.ports import KnownCustomer, NewCall, StatusReport
 
 
-def _new_call_row(call: NewCall) -> dict[str, Any]:
-    return {
-        "call_sid": call.call_sid,
-        "direction": call.direction,
-        "from_raw": call.caller.raw,
-        "caller_kind": str(call.caller.kind),
-        "from_number": call.caller.e164,
-        "to_number": call.to_number[:64],
-        "customer_id": call.customer_id,
-        "agent_id": call.agent_id,
-        "flow": call.flow,
-        "started_at": call.started_at,
-        "path": [],
-        "status": None,
-        "skills": None,
-    }
-
-
 def opened_call_row(
     call: NewCall,
     *,
@@ -51,7 +33,17 @@ def opened_call_row(
 ) -> dict[str, Any]:
     """The calls row for a new call with its first turn."""
     return {
-        **_new_call_row(call),
+        "call_sid": call.call_sid,
+        "direction": call.direction,
+        "from_raw": call.caller.raw,
+        "caller_kind": str(call.caller.kind),
+        "from_number": call.caller.e164,
+        "to_number": call.to_number[:64],
+        "customer_id": call.customer_id,
+        "agent_id": call.agent_id,
+        "flow": call.flow,
+        "started_at": call.started_at,
+        "status": None,
         "path": list(visited),
         "outcome": outcome,
         "language": language,
@@ -74,7 +66,7 @@ _IDENTITY = (
 
 def apply_opened(connection: Connection, row: dict[str, Any]) -> None:
     """Insert a new call's row; if a status callback created a bare row first, complete it."""
-    if _inserted(connection, Call.__table__, row):
+    if insert_if_new(connection, Call.__table__, row):
         return
     calls = Call.__table__
     connection.execute(
@@ -129,7 +121,7 @@ def _appended(dialect: str, column: Any, items: tuple[str, ...]) -> Any:
     return func.json_insert(column, *arguments)
 
 
-def _inserted(connection: Connection | Session, table: Any, values: dict[str, Any]) -> bool:
+def insert_if_new(connection: Connection | Session, table: Any, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING on either back end; True when a row was written.
 
     Told by RETURNING, not rowcount: with psycopg 3 under SQLAlchemy 2.1 the rowcount of such
@@ -152,17 +144,12 @@ def _insert_or_nothing(dialect: str, table: Any, columns: frozenset[str]) -> Any
     )
 
 
-def _insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> bool:
-    return _inserted(session, table, values)
-
-
 class SqlCallRecords:
     """Hot paths (one per webhook) use Core statements on a single connection: an ORM session
     per webhook costs more than the rest of the webhook put together."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._calls = Call.__table__
         self._customer_by_number = (
             select(Customer.id, Customer.name, Customer.language)
             .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
@@ -173,10 +160,6 @@ class SqlCallRecords:
         with self._db.engine.connect() as connection:
             row = connection.execute(self._customer_by_number, {"number": number}).first()
         return KnownCustomer(id=row.id, name=row.name, language=row.language) if row else None
-
-    def open_call(self, call: NewCall) -> bool:
-        with self._db.unit_of_work() as session:
-            return _insert_ignoring_duplicates(session, self._calls, _new_call_row(call))
 
     def open_call_with_turn(
         self,
@@ -210,7 +193,7 @@ class SqlCallRecords:
 
     def record_status(self, report: StatusReport) -> bool:
         with self._db.unit_of_work() as session:
-            first_time = _insert_ignoring_duplicates(
+            first_time = insert_if_new(
                 session,
                 CallEvent.__table__,
                 {
@@ -226,7 +209,7 @@ class SqlCallRecords:
             # A status may come for a call whose first webhook never reached us (or a leg
             # placed elsewhere), and two may come at once: make sure the row exists, then
             # lock it, so neither report is lost.
-            _insert_ignoring_duplicates(
+            insert_if_new(
                 session,
                 Call.__table__,
                 {"call_sid": report.call_sid, "started_at": report.at, "path": []},
@@ -250,7 +233,7 @@ class SqlCallRecords:
         self, call_sid: str, kind: str, detail: dict[str, Any], *, dedupe_key: str | None = None
     ) -> bool:
         with self._db.unit_of_work() as session:
-            return _insert_ignoring_duplicates(
+            return insert_if_new(
                 session,
                 CallEvent.__table__,
                 {"call_sid": call_sid, "kind": kind, "detail": detail, "dedupe_key": dedupe_key},
@@ -290,7 +273,7 @@ class SqlCallRecords:
         status: str,
     ) -> bool:
         with self._db.unit_of_work() as session:
-            return _insert_ignoring_duplicates(
+            return insert_if_new(
                 session,
                 Voicemail.__table__,
                 {
