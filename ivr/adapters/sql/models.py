@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -95,6 +98,11 @@ class Agent(Base):
     active: Mapped[bool] = mapped_column(default=True)
     not_ready_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Set when the agent let a call ring out: they are skipped until then."""
+    status: Mapped[str] = mapped_column(String(16), default="available")
+    """What the agent chose (available, offline, ...): the live state is in Redis, rebuilt
+    from this after a restart of Redis."""
+    idle_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the agent's last call (or shift) ended: longest idle is offered the next caller."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -129,6 +137,14 @@ class Call(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    """Why the customer called, in their words (click-to-call form, later a transcript)."""
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the caller joined the line (their place in it)."""
+    wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    """How long they waited in line before an agent took them (or before they gave up)."""
+    callback_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The callback this call placed, or the pending callback an incoming call merged with."""
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -161,3 +177,84 @@ class Voicemail(Base):
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="completed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Callback(Base):
+    """A promise to call a customer back: stored before it is spoken, kept or missed.
+
+    The callback holds the customer's place in line (``place_at``, their original arrival) while
+    nobody is on the phone. At most one is pending per number (a partial unique index).
+    """
+
+    __tablename__ = "callbacks"
+    __table_args__ = (
+        Index(
+            "uq_callbacks_pending_number",
+            "number",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'calling')"),
+            postgresql_where=text("status IN ('pending', 'calling')"),
+        ),
+        Index("ix_callbacks_status_due", "status", "due_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))
+    """E.164, validated by the dialling policy before it was stored."""
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True
+    )
+    queue: Mapped[str] = mapped_column(String(64))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str | None] = mapped_column(String(16))
+    flow: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="queue")
+    """``queue`` (asked for while holding) or ``click-to-call`` (the web widget)."""
+    call_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The call in which it was promised (None for the web widget)."""
+    place_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """The customer's original place in line: their arrival time."""
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Not called before this (a chosen time, a retry's backoff, the calling-hours window)."""
+    promised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    promised_within_seconds: Mapped[int | None] = mapped_column(Integer)
+    """The P90 of the wait estimate when promised (what the customer was told)."""
+    due_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """promised_at + promised_within, or the chosen time plus the grace: kept means by then."""
+    promise_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending, calling, completed, missed, merged, cancelled."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_result: Mapped[str | None] = mapped_column(String(32))
+    """busy, no-answer, machine, failed, canceled, declined: why the last attempt failed."""
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    callback_call_sid: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The outbound call of the current or last attempt."""
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kept: Mapped[bool | None] = mapped_column(Boolean)
+    """True when the customer reached an agent by ``due_by``; False when late or missed."""
+
+
+class WaitEstimateSpoken(Base):
+    """Every estimate a caller heard, so its error can be measured against the real wait."""
+
+    __tablename__ = "wait_estimates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    queue: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="hold")
+    """``hold`` (announced while waiting) or ``callback`` (a callback promise)."""
+    position: Mapped[int | None] = mapped_column(Integer)
+    agents: Mapped[int | None] = mapped_column(Integer)
+    mean_seconds: Mapped[float] = mapped_column(Float)
+    p90_seconds: Mapped[float] = mapped_column(Float)
+    claimed_low_seconds: Mapped[int | None] = mapped_column(Integer)
+    claimed_high_seconds: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    actual_wait_seconds: Mapped[int | None] = mapped_column(Integer)
+    """Filled in when the caller reached an agent: the wait from ``at``."""
