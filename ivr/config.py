@@ -26,6 +26,61 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class QueueSettings:
+    """How the waiting line treats callers and agents (``IVR_*`` variables, all optional)."""
+
+    announce_every_seconds: int = 60
+    """IVR_HOLD_ANNOUNCE_SECONDS: position and estimate are said again this often."""
+    callback_offer_seconds: int = 120
+    """IVR_CALLBACK_OFFER_SECONDS: a callback is offered aloud when the estimate exceeds this
+    (it can always be asked for, by key or by voice)."""
+    sticky_days: int = 7
+    """IVR_STICKY_DAYS: a caller back within this many days is offered to their last agent."""
+    sticky_wait_seconds: int = 60
+    """IVR_STICKY_WAIT_SECONDS: how long a repeat caller waits for that agent to free up."""
+    wrap_up_seconds: int = 30
+    """IVR_WRAP_UP_SECONDS: after a call an agent has this long before the next one."""
+    not_ready_seconds: int = 60
+    """IVR_NOT_READY_SECONDS: an agent who let a call ring out is skipped this long."""
+    calling_hours: str = "08:00-21:00"
+    """IVR_CALLBACK_HOURS: when callbacks may ring a customer, in the customer's time zone."""
+    sweep_seconds: int = 15
+    """IVR_SWEEP_SECONDS: how often the sweep repairs what a lost event left behind."""
+
+
+_QUEUE_LIMITS = {
+    "IVR_HOLD_ANNOUNCE_SECONDS": ("announce_every_seconds", 20, 600),
+    "IVR_CALLBACK_OFFER_SECONDS": ("callback_offer_seconds", 0, 7200),
+    "IVR_STICKY_DAYS": ("sticky_days", 0, 365),
+    "IVR_STICKY_WAIT_SECONDS": ("sticky_wait_seconds", 0, 600),
+    "IVR_WRAP_UP_SECONDS": ("wrap_up_seconds", 0, 900),
+    "IVR_NOT_READY_SECONDS": ("not_ready_seconds", 0, 3600),
+    "IVR_SWEEP_SECONDS": ("sweep_seconds", 2, 300),
+}
+
+
+def queue_settings(env: Mapping[str, str]) -> QueueSettings:
+    values: dict[str, object] = {}
+    for name, (attribute, low, high) in _QUEUE_LIMITS.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(f"{name}={raw!r} must be whole seconds from {low} to {high}")
+        values[attribute] = int(raw)
+    hours = env.get("IVR_CALLBACK_HOURS", "").strip()
+    if hours:
+        from ivr.core.callbacks import CallingHours
+
+        try:
+            CallingHours.parse(hours)
+        except ValueError as error:
+            raise ConfigError(f"IVR_CALLBACK_HOURS={hours!r}: {error}") from None
+        values["calling_hours"] = hours
+    return QueueSettings(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class Settings:
     twilio_account_sid: str
     twilio_auth_token: str
@@ -41,6 +96,7 @@ class Settings:
     callflows_dir: Path
     default_flow: str = "demo"
     agent_ring_timeout_seconds: int = 20
+    queue: QueueSettings = field(default_factory=QueueSettings)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -119,6 +175,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         callflows_dir=flows,
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
         agent_ring_timeout_seconds=int(ring),
+        queue=queue_settings(env),
     )
 
 

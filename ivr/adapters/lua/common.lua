@@ -1,0 +1,84 @@
+-- Shared by every script (prepended by the adapter). Keys are built from the prefix in
+-- ARGV[1]: this runs on a single Redis, not a cluster.
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+
+local function ekey(id) return P .. 'e:' .. id end
+local function akey(id) return P .. 'a:' .. id end
+
+local function skillset(csv)
+  local set = {}
+  for skill in string.gmatch(csv or '', '[^,]+') do set[skill] = true end
+  return set
+end
+
+local function covers(agent_skills, entry_csv)
+  for skill in string.gmatch(entry_csv or '', '[^,]+') do
+    if not agent_skills[skill] then return false end
+  end
+  return true
+end
+
+-- Make an agent available again (longest idle keeps its place by idle_since).
+local function make_available(aid)
+  local a = akey(aid)
+  local idle = redis.call('HGET', a, 'idle_since') or tostring(NOW)
+  redis.call('HSET', a, 'state', 'available', 'since', NOW)
+  redis.call('HDEL', a, 'entry')
+  redis.call('ZREM', P .. 'timers', aid)
+  redis.call('ZADD', P .. 'available', idle, aid)
+end
+
+-- Put an agent in a timed state (wrap-up, not-ready); 0 seconds means at once available.
+local function make_timed(aid, state, untl)
+  local a = akey(aid)
+  redis.call('ZREM', P .. 'available', aid)
+  redis.call('HDEL', a, 'entry')
+  if untl <= NOW then
+    make_available(aid)
+    return
+  end
+  redis.call('HSET', a, 'state', state, 'since', NOW, 'until', untl)
+  redis.call('ZADD', P .. 'timers', untl, aid)
+end
+
+-- An entry goes (back) into its line at its original score, or waits until not_before.
+local function place_entry(id, not_before)
+  local e = ekey(id)
+  local line, score, queue = unpack(redis.call('HMGET', e, 'line', 'score', 'queue'))
+  redis.call('ZREM', P .. 'reserved', id)
+  if not_before and not_before > NOW then
+    redis.call('HSET', e, 'state', 'deferred', 'not_before', not_before)
+    redis.call('ZREM', line, id)
+    redis.call('ZADD', P .. 'deferred', not_before, id)
+  else
+    redis.call('HSET', e, 'state', 'waiting')
+    redis.call('HDEL', e, 'not_before')
+    redis.call('ZREM', P .. 'deferred', id)
+    redis.call('ZADD', line, score, id)
+    redis.call('SADD', P .. 'lines:' .. queue, line)
+    redis.call('SADD', P .. 'lines', line)
+  end
+end
+
+-- Callers ahead of an entry in its queue, everyone waiting there, and the staffed agents
+-- (and available ones) able to take it.
+local function place_of(id)
+  local e = ekey(id)
+  local queue, score, skills, state = unpack(redis.call('HMGET', e, 'queue', 'score', 'skills', 'state'))
+  if not queue then return false end
+  local ahead, waiting = 0, 0
+  for _, line in ipairs(redis.call('SMEMBERS', P .. 'lines:' .. queue)) do
+    ahead = ahead + redis.call('ZCOUNT', line, '-inf', '(' .. score)
+    waiting = waiting + redis.call('ZCARD', line)
+  end
+  local staffed, available = 0, 0
+  for _, aid in ipairs(redis.call('SMEMBERS', P .. 'agents')) do
+    local astate, askills = unpack(redis.call('HMGET', akey(aid), 'state', 'skills'))
+    if astate and astate ~= 'offline' and covers(skillset(askills), skills) then
+      staffed = staffed + 1
+      if astate == 'available' then available = available + 1 end
+    end
+  end
+  return {ahead + 1, waiting, staffed, available, state}
+end

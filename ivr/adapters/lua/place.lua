@@ -1,0 +1,2 @@
+-- ARGV: prefix, now, id
+return place_of(ARGV[3])

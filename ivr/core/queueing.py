@@ -1,0 +1,109 @@
+"""The waiting line: callers and callbacks in one order, agents and their states.
+
+Everyone waiting for a queue (a caller on hold, a callback keeping a caller's place) is an entry
+ordered by priority, then by the time they first joined: a callback keeps the place its caller
+had. An agent is offered the first entry they have the skills for; among the agents who could
+take an entry, the one idle longest gets it. A repeat caller may wait a short while for the
+agent who last spoke to them. The line itself lives in Redis (``ivr.adapters.redis_line``),
+behind the ``WaitingLine`` port, so several web and worker processes share it atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AgentState(StrEnum):
+    AVAILABLE = "available"
+    RESERVED = "reserved"
+    """Chosen for an entry; their phone is about to ring or ringing."""
+    ON_CALL = "on-call"
+    WRAP_UP = "wrap-up"
+    """After a call, until their wrap-up timer ends."""
+    NOT_READY = "not-ready"
+    """They let a call ring out: skipped until a timer ends or they say they are back."""
+    OFFLINE = "offline"
+
+
+CHOSEN_STATES = frozenset({AgentState.AVAILABLE, AgentState.OFFLINE, AgentState.WRAP_UP})
+"""The states an agent (or the API) may set; the others follow from calls."""
+
+
+class EntryKind(StrEnum):
+    CALLER = "caller"
+    """A caller on hold: the entry's id is their CallSid."""
+    CALLBACK = "callback"
+    """A callback keeping a caller's place: the entry's id is ``cb-<callback id>``."""
+
+
+PRIORITY_STEP_MS = 10**12
+"""One priority level outranks ~31 years of waiting: priority first, then arrival."""
+
+
+def line_score(arrived_at: float, priority: int = 0) -> float:
+    """The sort key of an entry: lower is served first (exact in a double for ms times)."""
+    return round(arrived_at * 1000) - priority * PRIORITY_STEP_MS
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    id: str
+    queue: str
+    kind: EntryKind
+    arrived_at: float
+    """Epoch seconds of their original arrival: their place in line."""
+    skills: frozenset[str] = frozenset()
+    priority: int = 0
+    number: str | None = None
+    customer_id: int | None = None
+    language: str | None = None
+    flow: str | None = None
+    preferred_agent: int | None = None
+    """The agent who last spoke to this caller (sticky routing), if any."""
+    preferred_until: float | None = None
+    leg: str | None = None
+    """The live call to connect: a caller's CallSid, or a callback's answered outbound call."""
+
+    @property
+    def score(self) -> float:
+        return line_score(self.arrived_at, self.priority)
+
+
+@dataclass(frozen=True)
+class AgentOnShift:
+    id: int
+    name: str
+    dial_target: str
+    """E.164 number or ``client:<identity>``."""
+    skills: frozenset[str]
+
+    def can_take(self, entry: LineEntry) -> bool:
+        return entry.skills <= self.skills
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entry and the agent reserved for it, atomically: neither is offered to anyone else."""
+
+    entry: LineEntry
+    agent: AgentOnShift
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an entry stands: 1 is next. ``agents`` counts the staffed agents able to take it."""
+
+    position: int
+    waiting: int
+    agents: int
+    agents_available: int
+
+
+@dataclass(frozen=True)
+class LineSnapshot:
+    name: str
+    waiting: int
+    agents_available: int
+    agents_staffed: int
+    longest_wait_seconds: float
