@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -10,15 +10,19 @@ from redis import Redis
 from twilio.request_validator import RequestValidator
 
 from ivr.adapters.jobs import RqJobs
-from ivr.adapters.sql.agents import SqlAgentPool
+from ivr.adapters.redis_line import RedisWaitingLine
+from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
+from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow
-from ivr.services.dispatch import AgentDispatcher
+from ivr.services.dispatch import Dispatcher
+from ivr.services.queue import WaitingCalls
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
 
@@ -33,6 +37,10 @@ class Services:
     settings: Settings
     flows: dict[str, Flow]
     clock: SystemClock
+    """The flows' clock (business hours); tests set a fixed one."""
+    line_clock: SystemClock = field(default_factory=SystemClock)
+    """The waiting line's clock: waits, timers and promises run on real time, shared by the
+    web and worker processes (a test's fixed flow clock must not stop them)."""
 
     @cached_property
     def database(self) -> Database:
@@ -64,8 +72,43 @@ class Services:
         return SqlCallRecords(self.database)
 
     @cached_property
-    def agent_pool(self) -> SqlAgentPool:
-        return SqlAgentPool(self.database)
+    def line(self) -> RedisWaitingLine:
+        return RedisWaitingLine(self.redis)
+
+    @cached_property
+    def queue_records(self) -> SqlQueueRecords:
+        return SqlQueueRecords(self.database)
+
+    @cached_property
+    def callbacks(self) -> SqlCallbackBook:
+        return SqlCallbackBook(self.database)
+
+    @cached_property
+    def dialing(self) -> DialingPolicy:
+        region = region_of(self.settings.twilio_phone_number) or "US"
+        return DialingPolicy(
+            allowed_regions=frozenset({region}),
+            default_region=region,
+            refused_numbers=frozenset({self.settings.twilio_phone_number}),
+        )
+
+    @cached_property
+    def business_zone(self) -> str:
+        flow = self.flows[self.settings.default_flow]
+        hours = flow.business_hours()
+        return hours.hours.timezone.key if hours else "UTC"
+
+    @cached_property
+    def waiting(self) -> WaitingCalls:
+        return WaitingCalls(
+            line=self.line,
+            records=self.queue_records,
+            callbacks=self.callbacks,
+            dispatch=self.jobs,
+            clock=self.line_clock,
+            settings=self.settings.queue,
+            check_number=self.dialing.check,
+        )
 
     @cached_property
     def carrier(self) -> TwilioCarrier:
@@ -83,17 +126,22 @@ class Services:
             dispatch=self.jobs,
             clock=self.clock,
             default_region=region_of(self.settings.twilio_phone_number),
+            waiting=self.waiting,
         )
 
     @cached_property
-    def dispatcher(self) -> AgentDispatcher:
-        return AgentDispatcher(
-            pool=self.agent_pool,
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(
+            line=self.line,
+            records=self.queue_records,
+            callbacks=self.callbacks,
             carrier=self.carrier,
             links=self.links,
             later=self.jobs,
-            clock=self.clock,
+            clock=self.line_clock,
+            settings=self.settings.queue,
             business_number=self.settings.twilio_phone_number,
+            business_zone=self.business_zone,
             ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
         )
 

@@ -51,5 +51,9 @@ def run_worker(*, burst: bool = False) -> None:
 
     built = services()
     wait_for_redis(built)
+    # Agents and callbacks into Redis before the first caller is matched, then the sweep
+    # keeps itself scheduled every IVR_SWEEP_SECONDS.
+    built.dispatcher.sweep()
+    built.jobs.sweep_done(built.settings.queue.sweep_seconds)
     worker = Worker([HIGH_QUEUE, DEFAULT_QUEUE], connection=built.redis)
     worker.work(with_scheduler=True, burst=burst)

@@ -70,3 +70,6 @@ class TwilioCarrier:
             **extra,
         )
         return str(call.sid)
+
+    def redirect(self, call_sid: str, url: str) -> None:
+        self._client.calls(call_sid).update(url=url, method="POST")

@@ -137,6 +137,11 @@ class Carrier(Protocol):
         """Start the call; returns its CallSid."""
         ...
 
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Send a call in progress to new TwiML (a caller on hold to their agent). Raises an
+        error with ``code`` 20404 or 21220 when the call is gone."""
+        ...
+
 
 class AgentPool(Protocol):
     """Who is waiting and which agents are free: the database's view until the queue issue."""

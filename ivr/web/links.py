@@ -26,6 +26,14 @@ AGENT_AFTER = "/voice/agent/after"
 RECORDING = "/voice/recording"
 HOLD_MUSIC = "/voice/hold-music.wav"
 LAST_RESORT = "/voice/last-resort"
+QUEUE_CONNECT = "/voice/queue/connect"
+QUEUE_DIALED = "/voice/queue/dialed"
+AGENT_WHISPER = "/voice/agent/whisper"
+AGENT_TAKE = "/voice/agent/take"
+CALLBACK_CONFIRM = "/voice/callback/confirm"
+CALLBACK_ANSWER = "/voice/callback/answer"
+CALLBACK_STATUS = "/voice/callback/status"
+CALLBACK_HOLD = "/voice/callback/hold"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
@@ -102,3 +110,28 @@ class PublicUrls:
 
     def agent_status(self, queue: str, agent_id: int) -> str:
         return self._url(STATUS, {"queue": queue, "agent": str(agent_id)})
+
+    # The Redis line (queue issue): an entry is a caller's CallSid or ``cb-<id>``.
+    def queue_connect(self, entry_id: str, agent_id: int) -> str:
+        return self._url(QUEUE_CONNECT, {"entry": entry_id, "agent": str(agent_id)})
+
+    def queue_dialed(self, entry_id: str, agent_id: int) -> str:
+        return self._url(QUEUE_DIALED, {"entry": entry_id, "agent": str(agent_id)})
+
+    def agent_whisper(self, entry_id: str, agent_id: int) -> str:
+        return self._url(AGENT_WHISPER, {"entry": entry_id, "agent": str(agent_id)})
+
+    def agent_take(self, entry_id: str, agent_id: int) -> str:
+        return self._url(AGENT_TAKE, {"entry": entry_id, "agent": str(agent_id)})
+
+    def callback_confirm(self, state: FlowState, attempt: int = 0) -> str:
+        return self._url(CALLBACK_CONFIRM, {**state_params(state), "try": str(attempt)})
+
+    def callback_answer(self, callback_id: int, agent_id: int) -> str:
+        return self._url(CALLBACK_ANSWER, {"callback": str(callback_id), "agent": str(agent_id)})
+
+    def callback_status(self, callback_id: int, agent_id: int) -> str:
+        return self._url(CALLBACK_STATUS, {"callback": str(callback_id), "agent": str(agent_id)})
+
+    def callback_hold(self, entry_id: str) -> str:
+        return self._url(CALLBACK_HOLD, {"entry": entry_id})

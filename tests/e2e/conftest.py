@@ -54,7 +54,7 @@ class Live:
         return [
             c
             for c in self.sandbox.calls()
-            if c.direction == "outbound-api" and c.status == "ringing"
+            if c.direction in ("outbound-api", "outbound-dial") and c.status == "ringing"
         ]
 
     def agent_answers(self, *, timeout: float = 20.0):
