@@ -330,10 +330,13 @@ class WaitingCalls:
             return None
         now = epoch(self.clock.now())
         summary = self.records.caller_summary(entry.leg) if entry.leg else None
+        name = summary.name if summary else None
+        if name is None and entry.customer_id is not None:
+            name = self.records.customer_name(entry.customer_id)
         return Connection(
             entry=entry,
             agent=agent,
-            caller_name=summary.name if summary else None,
+            caller_name=name,
             waited_seconds=max(0.0, now - entry.arrived_at),
             reason=summary.reason if summary else None,
         )

@@ -130,6 +130,9 @@ class VoiceCalls:
         if self._waiting is None:
             self._dispatch.caller_waiting()
             return
+        if customer_id is None and caller.e164:
+            known = self._records.customer_for(caller.e164)
+            customer_id = known.id if known else None
         try:
             self._waiting.join(
                 call_sid,

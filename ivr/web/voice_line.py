@@ -228,12 +228,13 @@ def whisper_text(connection: Connection) -> str:
     entry = connection.entry
     who = connection.caller_name or "A caller"
     minutes = max(1, round(connection.waited_seconds / 60))
+    waited = "1 minute" if minutes == 1 else f"{minutes} minutes"
     if callback_id_of(entry.id) is not None:
         number = last_digits(entry.number or "") if entry.number else "unknown"
-        text = f"Callback for {who}, number ending {number}, promised {minutes} minutes ago."
+        text = f"Callback for {who}, number ending {number}, first called {waited} ago."
     else:
         queue = spoken_queue("+".join([entry.queue, *sorted(entry.skills)]))
-        text = f"Call from the {queue}. {who}, waited {minutes} minutes."
+        text = f"Call from the {queue}. {who}, waited {waited}."
     if connection.reason:
         text += f" Calling about: {connection.reason[:200]}."
     return text + f" Press {AGENT_ACCEPT_KEY} to take it."

@@ -177,6 +177,10 @@ class SqlQueueRecords:
             skills=tuple(row.skills or ()),
         )
 
+    def customer_name(self, customer_id: int) -> str | None:
+        with self._db.unit_of_work() as session:
+            return session.scalar(select(Customer.name).where(Customer.id == customer_id))
+
     def finished(self, call_sids: list[str]) -> set[str]:
         """Which of these calls the records say are over (their final status arrived)."""
         if not call_sids:
