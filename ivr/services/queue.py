@@ -24,6 +24,7 @@ from ivr.core.callbacks import (
     callback_id_of,
     entry_id_of,
 )
+from ivr.core.calls import Outcome
 from ivr.core.dialing import NotDialable
 from ivr.core.ports import AgentDispatch, Clock
 from ivr.core.queueing import AgentOnShift, EntryKind, LineEntry, Place
@@ -316,6 +317,7 @@ class WaitingCalls:
             now=epoch(now),
         )
         self.records.mark_queued(call_sid, at=arrived, callback_id=callback_id)
+        self.records.mark_outcome(call_sid, Outcome.CALLBACK)
         self.dispatch.caller_waiting()
         log.info("call %s: callback %s promised %s", call_sid, callback_id, promise.text)
         return promise

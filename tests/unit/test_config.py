@@ -76,3 +76,17 @@ def test_default_flow_that_does_not_exist_stops_the_app(tmp_path: Path) -> None:
     settings = load_settings({**VALID, "IVR_DEFAULT_FLOW": "nope"}, instance_path=tmp_path)
     with pytest.raises(ConfigError, match="IVR_DEFAULT_FLOW='nope'"):
         create_app(settings)
+
+
+def test_queue_settings_are_validated_and_named(tmp_path):
+    from ivr.config import queue_settings
+
+    assert queue_settings({}).announce_every_seconds == 60
+    assert queue_settings({"IVR_WRAP_UP_SECONDS": "5"}).wrap_up_seconds == 5
+    for name, value in (
+        ("IVR_HOLD_ANNOUNCE_SECONDS", "5"),
+        ("IVR_WRAP_UP_SECONDS", "soon"),
+        ("IVR_CALLBACK_HOURS", "21:00-08:00"),
+    ):
+        with pytest.raises(ConfigError, match=name):
+            queue_settings({name: value})

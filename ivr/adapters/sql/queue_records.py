@@ -80,6 +80,12 @@ class SqlQueueRecords:
         with self._db.unit_of_work() as session:
             session.execute(update(Call).where(Call.call_sid == call_sid).values(values))
 
+    def mark_outcome(self, call_sid: str, outcome: Outcome) -> None:
+        with self._db.unit_of_work() as session:
+            session.execute(
+                update(Call).where(Call.call_sid == call_sid).values(outcome=str(outcome))
+            )
+
     def mark_answered(
         self, call_sid: str, *, agent_id: int, wait_seconds: int, at: datetime
     ) -> None:
