@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from redis import Redis
 from rq import Queue, Retry
 
-from ivr.core.calls import CallStatus
-
 DEFAULT_QUEUE = "default"
 HIGH_QUEUE = "high"
 """Work a caller is waiting on (ringing an agent) goes ahead of the backlog."""
@@ -30,15 +28,7 @@ class RqJobs:
     def caller_waiting(self) -> None:
         self.high.enqueue("workers.dispatch.dispatch", retry=_RETRY)
 
-    def agent_leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> None:
-        self.high.enqueue(
-            "workers.dispatch.agent_leg_ended", call_sid, agent_id, str(status), retry=_RETRY
-        )
-
-    # LookAgainLater port (worker side): needs `rq worker --with-scheduler`.
-    def look_again(self, after: timedelta) -> None:
-        self.high.enqueue_in(after, "workers.dispatch.dispatch", retry=_RETRY)
-
+    # The dispatcher's timers (worker side): need `rq worker --with-scheduler`.
     def dispatch_at(self, at: datetime) -> None:
         """Dispatch again when a timer ends (wrap-up, rest, a callback's time). One scheduled
         wake-up per moment: an earlier one already pending covers a later one."""

@@ -63,8 +63,6 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
     },
 }
 
-LEAVE_KEY = "1"
-"""Before the queue issue: the key that left the line for voicemail (kept for old flows)."""
 CALLBACK_KEY = "1"
 VOICEMAIL_KEY = "2"
 CONFIRM_KEY = "1"
@@ -105,29 +103,8 @@ MAX_HOLD_SECONDS = 20 * 60
 """After this long on hold a caller is moved to voicemail rather than held forever."""
 
 
-@dataclass(frozen=True)
-class HoldAnnouncement:
-    lines: tuple[str, ...]
-    language: str
-    """The language the lines are in: the caller's, or English when we have no phrases in it."""
-    leave_key: str = LEAVE_KEY
-
-
 def phrases(language: str) -> dict[str, str]:
     return HOLD_PHRASES.get(language, HOLD_PHRASES["en"])
-
-
-def hold_announcement(language: str, *, position: int | None) -> HoldAnnouncement:
-    spoken = language if language in HOLD_PHRASES else "en"
-    words = HOLD_PHRASES[spoken]
-    lines: list[str] = []
-    if position == 1:
-        lines.append(words["next"])
-    elif position and position > 1:
-        lines.append(words["position"].format(position=position))
-    lines.append(words["thanks"])
-    lines.append(words["leave"])
-    return HoldAnnouncement(lines=tuple(lines), language=spoken)
 
 
 def spoken_queue(carrier_queue: str) -> str:

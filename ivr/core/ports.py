@@ -11,7 +11,6 @@ from typing import Any, Protocol
 
 from ivr.core.callers import CallerId
 from ivr.core.calls import CallStatus
-from ivr.core.routing import FreeAgent, WaitingCaller
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,6 @@ class AgentDispatch(Protocol):
 
     def caller_waiting(self) -> None: ...
 
-    def agent_leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> None: ...
-
 
 @dataclass(frozen=True)
 class OutboundLeg:
@@ -141,29 +138,3 @@ class Carrier(Protocol):
         """Send a call in progress to new TwiML (a caller on hold to their agent). Raises an
         error with ``code`` 20404 or 21220 when the call is gone."""
         ...
-
-
-class AgentPool(Protocol):
-    """Who is waiting and which agents are free: the database's view until the queue issue."""
-
-    def waiting_callers(self, now: datetime) -> list[WaitingCaller]:
-        """Callers holding in any queue, oldest first."""
-        ...
-
-    def agents_ringing(self, now: datetime) -> dict[str, int]:
-        """Agent legs placed but not yet connected to a caller, by carrier queue."""
-        ...
-
-    def free_agents(self, now: datetime) -> list[FreeAgent]:
-        """Active agents not on or ringing for a call, longest idle first."""
-        ...
-
-    def agents_resting(self, now: datetime) -> bool:
-        """Whether some agent is only temporarily not ready (they let a call ring out)."""
-        ...
-
-    def open_agent_leg(self, call_sid: str, agent: FreeAgent, queue: str, at: datetime) -> None: ...
-
-    def rest_agent(self, agent_id: int, until: datetime) -> None: ...
-
-    def leg_took_a_caller(self, call_sid: str) -> bool: ...

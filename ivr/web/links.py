@@ -19,10 +19,6 @@ STEP = "/voice/step"
 HOLD = "/voice/hold"
 HOLD_LEAVE = "/voice/hold/leave"
 QUEUE_DONE = "/voice/queue-done"
-BRIDGING = "/voice/bridging"
-AGENT_ANSWER = "/voice/agent/answer"
-AGENT_ACCEPT = "/voice/agent/accept"
-AGENT_AFTER = "/voice/agent/after"
 RECORDING = "/voice/recording"
 HOLD_MUSIC = "/voice/hold-music.wav"
 LAST_RESORT = "/voice/last-resort"
@@ -87,9 +83,6 @@ class PublicUrls:
     def queue_done(self, state: FlowState, queue: str) -> str:
         return self._url(QUEUE_DONE, {**state_params(state), "queue": queue})
 
-    def bridging(self, queue: str, language: str = "en") -> str:
-        return self._url(BRIDGING, {"queue": queue, "lang": language})
-
     def hold_music(self) -> str:
         return self._url(HOLD_MUSIC)
 
@@ -98,15 +91,6 @@ class PublicUrls:
 
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)
-
-    def agent_answer(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_ANSWER, {"queue": queue, "agent": str(agent_id)})
-
-    def agent_accept(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_ACCEPT, {"queue": queue, "agent": str(agent_id)})
-
-    def agent_after(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_AFTER, {"queue": queue, "agent": str(agent_id)})
 
     def agent_status(self, queue: str, agent_id: int) -> str:
         return self._url(STATUS, {"queue": queue, "agent": str(agent_id)})
