@@ -12,12 +12,17 @@ from twilio.request_validator import RequestValidator
 from ivr.adapters.jobs import RqJobs
 from ivr.adapters.sql.agents import SqlAgentPool
 from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.directory import SqlAgentDirectory
 from ivr.adapters.sql.records import SqlCallRecords
+from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
+from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow
+from ivr.services.access import ApiAccess
+from ivr.services.agents import AgentAdmin
 from ivr.services.dispatch import AgentDispatcher
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
@@ -96,6 +101,26 @@ class Services:
             business_number=self.settings.twilio_phone_number,
             ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
         )
+
+    # The JSON API (ivr/web/api).
+
+    @cached_property
+    def api_access(self) -> ApiAccess:
+        return ApiAccess(
+            SqlApiTokens(self.database), self.clock, environment_token=self.settings.api_token
+        )
+
+    @cached_property
+    def agent_admin(self) -> AgentAdmin:
+        return AgentAdmin(SqlAgentDirectory(self.database))
+
+    @cached_property
+    def customer_history(self) -> SqlCustomerHistory:
+        return SqlCustomerHistory(self.database)
+
+    @cached_property
+    def callback_reports(self) -> SqlCallbackReports:
+        return SqlCallbackReports(self.database)
 
     def close(self) -> None:
         if "database" in self.__dict__:
