@@ -187,7 +187,7 @@ def _access():
     return database, ApiAccess(SqlApiTokens(database), SystemClock(), environment_token=None)
 
 
-@tokens.command("create", with_appcontext=False)
+@tokens.command("create")
 @click.option(
     "--role",
     required=True,
@@ -213,7 +213,7 @@ def tokens_create(role: str, name: str) -> None:
     )
 
 
-@tokens.command("list", with_appcontext=False)
+@tokens.command("list")
 def tokens_list() -> None:
     """Every token: id, role, name, when made, last used, revoked (never the token)."""
     database, access = _access()
@@ -233,7 +233,7 @@ def tokens_list() -> None:
         )
 
 
-@tokens.command("revoke", with_appcontext=False)
+@tokens.command("revoke")
 @click.argument("token_id", metavar="ID", type=int)
 def tokens_revoke(token_id: int) -> None:
     """Refuse this token from now on (idempotent)."""

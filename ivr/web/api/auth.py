@@ -62,7 +62,8 @@ def requires_role(role: Role | str) -> Callable[[Callable[P, R]], Callable[P, R]
             principal = authenticate()
             if not principal.role.may_act_as(required):
                 raise ApiError(
-                    403, f"this needs a {required} token or higher; this one is {principal.role}"
+                    403,
+                    f"this needs the {required} role or higher; this token has {principal.role}",
                 )
             g.api_principal = principal
             return view(*args, **kwargs)

@@ -153,7 +153,7 @@ def _operation(operation: Operation) -> dict[str, Any]:
         document["security"] = []
     else:
         document["x-required-role"] = str(operation.role)
-        role_note = f"Needs a `{operation.role}` token or higher."
+        role_note = f"Needs a token with the `{operation.role}` role or higher."
         document["description"] = f"{operation.description}\n\n{role_note}".strip()
     parameters = _parameters(operation)
     if parameters:
