@@ -85,10 +85,26 @@ def _from_api_error(error: ApiError) -> Response:
 
 def _from_http(error: HTTPException) -> Response:
     status = error.code or 500
-    headers = {}
-    if status == 405 and error.get_response().headers.get("Allow"):
-        headers["Allow"] = error.get_response().headers["Allow"]
-    return error_response(status, error.description or error.name, headers=headers)
+    allowed = error.get_response().headers.get("Allow") if status == 405 else None
+    return error_response(
+        status, error.description or error.name, headers={"Allow": allowed} if allowed else None
+    )
+
+
+def _from_missing_agent(error: AgentNotFound) -> Response:
+    return error_response(404, str(error))
+
+
+def _from_conflict(error: AgentConflict) -> Response:
+    return error_response(
+        409,
+        str(error),
+        fields={error.field: f"already the {error.field} of agent {error.holder_id}"},
+    )
+
+
+def _from_invalid_agent(error: InvalidAgent) -> Response:
+    return error_response(422, f"the agent is not valid: {error}", fields=error.fields)
 
 
 def _from_unexpected(error: Exception) -> Response:
@@ -97,17 +113,11 @@ def _from_unexpected(error: Exception) -> Response:
 
 
 def install(bp: Blueprint) -> None:
-    """Handlers on the API blueprint, plus app-wide ones for the API's routing errors."""
-
+    """Handlers for everything raised under the API blueprint, most specific first."""
     bp.register_error_handler(ApiError, _from_api_error)
-    bp.register_error_handler(AgentNotFound, lambda error: error_response(404, str(error)))
-    bp.register_error_handler(
-        AgentConflict,
-        lambda error: error_response(409, str(error), fields={error.field: str(error)}),
-    )
-    bp.register_error_handler(
-        InvalidAgent, lambda error: error_response(422, str(error), fields=error.fields)
-    )
+    bp.register_error_handler(AgentNotFound, _from_missing_agent)
+    bp.register_error_handler(AgentConflict, _from_conflict)
+    bp.register_error_handler(InvalidAgent, _from_invalid_agent)
     bp.register_error_handler(HTTPException, _from_http)
     bp.register_error_handler(Exception, _from_unexpected)
 

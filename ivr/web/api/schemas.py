@@ -99,7 +99,7 @@ class AgentPatch(_Request):
 
 
 class AgentStatusChange(_Request):
-    status: Literal["available", "offline", "wrap-up"] = Field(
+    status: Literal[tuple(directory.AgentStatus)] = Field(  # type: ignore[valid-type]
         description="`available` agents are offered callers; `wrap-up` agents are staffed "
         "but finishing their last call's notes; `offline` agents are not staffed."
     )
