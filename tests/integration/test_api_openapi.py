@@ -6,7 +6,8 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from tests.api import Api
+from ivr.web.api.openapi import document
+from tests.api import Api, served_routes
 
 
 @pytest.fixture
@@ -82,3 +83,33 @@ def test_the_error_shape_is_documented(served: dict) -> None:
     detail = served["components"]["schemas"]["ErrorDetail"]
     assert set(detail["required"]) == {"status", "message", "fields"}
     assert "## Roles" in served["info"]["description"]
+
+
+EXAMPLES = {
+    ("get", "/openapi.json"): {},
+    ("get", "/agents"): {},
+    ("post", "/agents"): {"json": {"name": "Sam", "client": "sam", "skills": ["tech"]}},
+    ("get", "/agents/{agent_id}"): {},
+    ("patch", "/agents/{agent_id}"): {"json": {"skills": ["billing"]}},
+    ("put", "/agents/{agent_id}/status"): {"json": {"status": "offline"}},
+    ("get", "/queues"): {},
+    ("get", "/queues/{name}"): {},
+    ("get", "/customers"): {"query_string": {"phone": "+14155550123"}},
+    ("get", "/callbacks"): {"query_string": {"status": "pending", "limit": "10"}},
+}
+"""A request each operation should answer with success, on the demo data."""
+
+
+@pytest.mark.parametrize("route", sorted(served_routes()), ids=" ".join)
+def test_every_served_operation_answers_success_as_documented(app, api: Api, route) -> None:
+    from ivr.seed import seed_demo
+
+    seed_demo(app.extensions["ivr"].database)
+    first_agent = api.get("/agents").get_json()["agents"][0]["id"]
+    method, template = route
+    assert route in EXAMPLES, f"add an example request for {route}"
+    operation = document()["paths"][template][method]
+    path = template.replace("{agent_id}", str(first_agent)).replace("{name}", "support")
+    response = api.request(method.upper(), path, **EXAMPLES[route])
+    assert str(response.status_code) in operation["responses"]
+    assert response.status_code < 300, response.get_json()
