@@ -129,6 +129,12 @@ def test_an_unknown_api_path_is_a_json_404(api: Api) -> None:
     assert response.get_json()["error"]["status"] == 404
 
 
+def test_paths_outside_the_api_keep_flasks_own_404(app) -> None:
+    response = app.test_client().get("/no-such-page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
 def test_a_method_the_path_does_not_have_is_a_json_405(api: Api) -> None:
     response = api.request("DELETE", "/agents")
     assert response.status_code == 405

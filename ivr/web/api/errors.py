@@ -125,7 +125,11 @@ def install(bp: Blueprint) -> None:
 def install_routing_errors(app: Flask) -> None:
     """A path under /api/v1 that matches no route (404), or a known one with the wrong method
     (405), fails before any blueprint is chosen, so only app-wide handlers see it. Other paths
-    get Flask's usual answer, as before."""
+    get Flask's usual answer, as before.
+
+    Flask consults handlers registered by status code before a blueprint's ``Exception``
+    handler, so a 404 or 405 *raised inside* another blueprint's view would come here too and
+    be answered as Flask would; the voice views raise no HTTP errors (they answer TwiML)."""
 
     def handle(error: HTTPException) -> Response | HTTPException:
         if request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/"):
