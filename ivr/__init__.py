@@ -38,12 +38,16 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
     app.extensions["ivr"] = services
     _configure_logging(app)
 
-    from ivr.web import voice_line  # noqa: F401  (its routes join the voice blueprint)
+    from ivr.web import (
+        api,
+        voice_line,  # noqa: F401  (its routes join the voice blueprint)
+    )
     from ivr.web.health import bp as health_bp
     from ivr.web.voice import bp as voice_bp
 
     app.register_blueprint(voice_bp)
     app.register_blueprint(health_bp)
+    api.register(app)
     return app
 
 

@@ -13,14 +13,19 @@ from ivr.adapters.jobs import RqJobs
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.directory import SqlAgentDirectory
 from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
+from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
+from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
 from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow
+from ivr.services.access import ApiAccess
+from ivr.services.agents import AgentAdmin
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.voice import VoiceCalls
@@ -144,6 +149,26 @@ class Services:
             business_zone=self.business_zone,
             ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
         )
+
+    # The JSON API (ivr/web/api).
+
+    @cached_property
+    def api_access(self) -> ApiAccess:
+        return ApiAccess(
+            SqlApiTokens(self.database), self.clock, environment_token=self.settings.api_token
+        )
+
+    @cached_property
+    def agent_admin(self) -> AgentAdmin:
+        return AgentAdmin(SqlAgentDirectory(self.database))
+
+    @cached_property
+    def customer_history(self) -> SqlCustomerHistory:
+        return SqlCustomerHistory(self.database)
+
+    @cached_property
+    def callback_reports(self) -> SqlCallbackReports:
+        return SqlCallbackReports(self.database)
 
     def close(self) -> None:
         if "database" in self.__dict__:

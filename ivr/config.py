@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 TWILIO_API_DEFAULT = "https://api.twilio.com"
+API_TOKEN_MIN_LENGTH = 32
 
 
 class ConfigError(Exception):
@@ -97,6 +98,8 @@ class Settings:
     default_flow: str = "demo"
     agent_ring_timeout_seconds: int = 20
     queue: QueueSettings = field(default_factory=QueueSettings)
+    api_token: str | None = field(default=None, repr=False)
+    """``IVR_API_TOKEN``: accepted by the JSON API as an admin token, for automation."""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -163,6 +166,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
     ring = env.get("IVR_AGENT_RING_TIMEOUT", "20").strip()
     if not ring.isdigit() or not 5 <= int(ring) <= 120:
         raise ConfigError(f"IVR_AGENT_RING_TIMEOUT={ring!r} must be whole seconds from 5 to 120")
+    api_token = env.get("IVR_API_TOKEN", "").strip() or None
+    if api_token is not None and len(api_token) < API_TOKEN_MIN_LENGTH:
+        raise ConfigError(
+            f"IVR_API_TOKEN is too short: use at least {API_TOKEN_MIN_LENGTH} random characters "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
     return Settings(
         twilio_account_sid=sid,
         twilio_auth_token=token,
@@ -176,6 +185,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
         agent_ring_timeout_seconds=int(ring),
         queue=queue_settings(env),
+        api_token=api_token,
     )
 
 

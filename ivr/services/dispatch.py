@@ -184,16 +184,15 @@ class Dispatcher:
         return len(roster)
 
     def set_agent_status(self, agent_id: int, status: AgentState) -> AgentState | None:
-        """An agent (or the API) chose a status: kept in the records, applied in Redis."""
+        """An agent (or the API) chose a status: kept in the records, applied in Redis. The
+        caller dispatches afterwards (a job: never REST requests inside a web request)."""
         rostered = self.records.rostered(agent_id)
         if rostered is None:
             return None
         self.records.set_chosen_status(agent_id, status)
         now, at = self._now()
         idle = rostered.idle_since.timestamp() if rostered.idle_since else at
-        state = self.line.put_agent(rostered.agent, chosen=status, idle_since=idle, now=at)
-        self.dispatch()
-        return state
+        return self.line.put_agent(rostered.agent, chosen=status, idle_since=idle, now=at)
 
     # -- repair ------------------------------------------------------------------------------
 

@@ -47,6 +47,17 @@ class HoldNews:
 
 
 @dataclass(frozen=True)
+class QueueView:
+    name: str
+    waiting: int
+    callbacks_pending: int
+    agents_available: int
+    agents_staffed: int
+    estimated_wait_s: int | None
+    longest_wait_s: int
+
+
+@dataclass(frozen=True)
 class Connection:
     """A reservation the caller's leg is about to ring: who, and what the agent hears."""
 
@@ -111,6 +122,29 @@ class WaitingCalls:
             self.line.update_estimator(queue, change)
         except Exception:  # learning must never cost a caller their call
             log.exception("could not update the wait model of %s with %s", queue, event)
+
+    def snapshot(self, queue: str) -> QueueView:
+        """The queue as a manager (or the API) sees it now."""
+        at = epoch(self.clock.now())
+        snap = self.line.snapshot(queue, now=at)
+        estimate = None
+        if snap.agents_staffed:
+            place = Place(
+                position=snap.waiting + 1,
+                waiting=snap.waiting,
+                agents=snap.agents_staffed,
+                agents_available=snap.agents_available,
+            )
+            estimate = self.estimate(queue, place, at=at).mean_seconds
+        return QueueView(
+            name=queue,
+            waiting=snap.waiting,
+            callbacks_pending=self.records.callbacks_pending(queue),
+            agents_available=snap.agents_available,
+            agents_staffed=snap.agents_staffed,
+            estimated_wait_s=round(estimate) if estimate is not None else None,
+            longest_wait_s=round(snap.longest_wait_seconds),
+        )
 
     # -- joining and holding ----------------------------------------------------------------
 

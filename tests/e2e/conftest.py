@@ -56,6 +56,7 @@ class Live:
             agent_id = session.scalar(select(Agent.id).where(Agent.phone == phone))
         self.services.dispatcher.sync_agents()
         self.services.dispatcher.set_agent_status(agent_id, AgentState(status))
+        self.services.jobs.caller_waiting()
 
     def callbacks(self) -> list[Callback]:
         with self.database.unit_of_work() as session:

@@ -90,3 +90,16 @@ def test_queue_settings_are_validated_and_named(tmp_path):
     ):
         with pytest.raises(ConfigError, match=name):
             queue_settings({name: value})
+
+
+def test_ivr_api_token_is_optional_and_kept_out_of_the_settings_repr(tmp_path: Path) -> None:
+    assert load_settings(VALID, instance_path=tmp_path).api_token is None
+    token = "t" * 32
+    settings = load_settings({**VALID, "IVR_API_TOKEN": token}, instance_path=tmp_path)
+    assert settings.api_token == token
+    assert token not in repr(settings)
+
+
+def test_a_short_ivr_api_token_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="IVR_API_TOKEN is too short"):
+        load_settings({**VALID, "IVR_API_TOKEN": "t" * 31}, instance_path=tmp_path)
