@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ivr.core.callbacks import CallbackStatus
 from ivr.core.callers import normalise_number
 
-CALLBACK_STATUSES = ("pending", "calling", "completed", "missed", "merged", "cancelled")
-"""The ``callbacks.status`` values (the queue issue's ``CallbackStatus``), in lifecycle order."""
+CALLBACK_STATUSES = tuple(str(status) for status in CallbackStatus)
+"""The ``callbacks.status`` values, in lifecycle order."""
 
 
 @dataclass(frozen=True)
