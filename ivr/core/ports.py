@@ -162,3 +162,20 @@ class AgentPool(Protocol):
     def rest_agent(self, agent_id: int, until: datetime) -> None: ...
 
     def leg_took_a_caller(self, call_sid: str) -> bool: ...
+
+
+class PendingRequests(Protocol):
+    """One click-to-call request at a time per number: a claim held while the visitor's call
+    is placed and while they are in line, released when the call is over or never placed."""
+
+    def claim(self, number: str, holder: str) -> str | None:
+        """Take the number for ``holder``; None when taken, else the holder that has it."""
+        ...
+
+    def hand_over(self, number: str, holder: str, new_holder: str) -> bool:
+        """Give the claim to ``new_holder`` (the placed call's CallSid) if ``holder`` has it."""
+        ...
+
+    def release(self, number: str, holder: str) -> bool:
+        """Drop the claim if ``holder`` still has it (never someone else's)."""
+        ...

@@ -26,6 +26,7 @@ AGENT_AFTER = "/voice/agent/after"
 RECORDING = "/voice/recording"
 HOLD_MUSIC = "/voice/hold-music.wav"
 LAST_RESORT = "/voice/last-resort"
+CLICK_TO_CALL_ANSWER = "/voice/click-to-call/answer"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
@@ -90,6 +91,9 @@ class PublicUrls:
 
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)
+
+    def click_to_call_answer(self, state: FlowState) -> str:
+        return self._url(CLICK_TO_CALL_ANSWER, state_params(state))
 
     def agent_answer(self, queue: str, agent_id: int) -> str:
         return self._url(AGENT_ANSWER, {"queue": queue, "agent": str(agent_id)})

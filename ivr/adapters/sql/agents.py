@@ -40,7 +40,8 @@ class SqlAgentPool:
             rows = session.execute(
                 select(Call.call_sid, Call.queue, Call.skills, Call.started_at)
                 .where(
-                    Call.direction == "inbound",
+                    # A click-to-call visitor we rang waits like a caller who rang us.
+                    Call.direction.in_(("inbound", "outbound-api")),
                     Call.queue.is_not(None),
                     Call.agent_id.is_(None),
                     Call.outcome == str(Outcome.QUEUED),
