@@ -1,0 +1,48 @@
+"""A visitor uses the "call me" widget on the demo page in a real browser, and is called."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, Live
+from tests.e2e.test_phone_page import page  # noqa: F401  (the browser fixture)
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.e2e
+
+VISITOR = "+14155550166"
+
+
+def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
+    live: Live,
+    page,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(live.settings.public_base_url + "/click-to-call/demo")
+    page.get_by_label("Your phone number").fill("(415) 555-0166")
+    page.get_by_label("What do you need? (optional)").fill("My power is out on Elm Street")
+    page.get_by_role("button", name="Call me").click()
+
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("We are calling you now at +1 415-555-0166", timeout=10_000)
+    expect(status).to_have_attribute("data-outcome", "calling")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "click-to-call.png"), full_page=True)
+    shutil.copyfile(ARTIFACTS / "click-to-call.png", ROOT / "docs" / "click-to-call.png")
+    [call] = [c for c in live.sandbox.calls() if c.to == VISITOR]
+    call.wait_for_queue(timeout=15)
+    assert call.said[0] == "Hello, this is Acme Utilities returning your request."
+    assert live.call_record(call.sid).reason == "My power is out on Elm Street"
+
+    page.get_by_role("button", name="Call me").click()
+    expect(status).to_contain_text("already calling you", timeout=10_000)
+    expect(status).to_have_attribute("data-outcome", "already-pending")
+    page.get_by_label("Your phone number").fill("+1 900 234 5678")
+    page.get_by_role("button", name="Call me").click()
+    expect(status).to_contain_text("premium-rate number", timeout=10_000)
+    assert all(c.to != "+19002345678" for c in live.sandbox.calls())
+    assert len([c for c in live.sandbox.calls() if c.to == VISITOR]) == 1
+    assert [e.message for e in live.sandbox.errors if e.level == "error"] == []
