@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 PATH = "/click-to-call"
 DEMO = "/click-to-call/demo"
 PREFLIGHT_MAX_AGE_SECONDS = 600
+MAX_BODY_BYTES = 4096
+"""Far above three short fields; a bigger body is not a visitor's request."""
 
 bp = Blueprint("click_to_call", __name__, template_folder="templates")
 
@@ -185,6 +187,8 @@ def _check_origin() -> Response | None:
         )
     if request.method == "OPTIONS":
         return _preflight()
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return error(413, "bad-request", "The request is too large.")
     return None
 
 

@@ -229,6 +229,22 @@ def test_a_body_that_is_not_a_json_object_gets_400(client) -> None:
     assert response.status_code == 400
 
 
+def test_an_oversized_body_is_refused_unread(client) -> None:
+    response = post(client, {"phone": VISITOR, "reason": "x" * 5000})
+
+    assert response.status_code == 413
+    assert error_of(response)["reason"] == "bad-request"
+
+
+def test_with_redis_down_nothing_can_be_counted_so_nothing_is_dialled(tuned) -> None:
+    client = tuned(redis_url="redis://127.0.0.1:9/0")
+
+    response = post(client, {"phone": VISITOR})
+
+    assert response.status_code == 503
+    assert error_of(response)["reason"] == "unavailable"
+
+
 def test_a_reason_over_500_characters_gets_422(client) -> None:
     response = post(client, {"phone": VISITOR, "reason": "x" * 501})
 
