@@ -111,3 +111,28 @@ def greeting(language: str, business: str) -> tuple[str, str]:
     language we have no greeting in)."""
     code = language if language in GREETINGS else "en"
     return GREETINGS[code].format(business=business), code
+
+
+MACHINE_ANSWERED = "answered-by-machine"
+"""The call's outcome when voicemail or a fax took our call: nobody was put in line."""
+
+MACHINE_MESSAGES = {
+    "en": "Hello, this is {business}. You asked us to call you, but we could not reach you. "
+    "Please ask for a call again, or call us. Goodbye.",
+    "es": "Hola, le llama {business}. Nos pidió que le llamáramos, pero no pudimos "
+    "comunicarnos con usted. Vuelva a pedir una llamada, o llámenos. Adiós.",
+}
+
+
+def reached_a_machine(answered_by: str | None) -> bool:
+    """Whether answering machine detection says no person picked up (``machine_start``,
+    ``machine_end_beep`` and the like, or a fax); ``human`` and ``unknown`` are put in line:
+    a person wrongly taken for a machine would be hung up on."""
+    value = (answered_by or "").strip().lower()
+    return value.startswith("machine") or value == "fax"
+
+
+def machine_message(language: str, business: str) -> tuple[str, str]:
+    """What is left on a visitor's voicemail, and its language (English when we have none)."""
+    code = language if language in MACHINE_MESSAGES else "en"
+    return MACHINE_MESSAGES[code].format(business=business), code

@@ -84,6 +84,8 @@ class VisitorCalls(Protocol):
 
     def call_is_over(self, call_sid: str) -> bool: ...
 
+    def reached_a_machine(self, call_sid: str, answered_by: str) -> None: ...
+
 
 class Customers(Protocol):
     def customer_for(self, number: str) -> KnownCustomer | None: ...
@@ -161,6 +163,9 @@ class ClickToCall:
             answer_url=self._links.click_to_call_answer(self.answer_state),
             status_callback_url=self._links.status(),
             timeout_seconds=VISITOR_RING_SECONDS,
+            # Voicemail must not be put in line for an agent: the answer URL is requested
+            # once the carrier knows who answered (a person at once, a machine at its beep).
+            machine_detection=True,
         )
         try:
             call_sid = self._carrier.place_call(leg)
@@ -181,6 +186,12 @@ class ClickToCall:
         )
         log.info("click-to-call %s placed to %s", call_sid, number)
         return Calling(call_sid=call_sid, number=number)
+
+    def reached_a_machine(self, call_sid: str, answered_by: str) -> None:
+        """Voicemail answered: record it; the claim ends with the call's final status."""
+        log.info("click-to-call %s reached a machine (%s)", call_sid, answered_by)
+        if call_sid:
+            self._calls.reached_a_machine(call_sid, answered_by)
 
     def schedule(self, number: str, *, when_raw: str, reason: str | None) -> Scheduled:
         """Book a callback at the visitor's chosen time; raises ``RequestRefused`` for a time

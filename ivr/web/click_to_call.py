@@ -31,16 +31,25 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
+from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.bootstrap import Services
 from ivr.config import Settings, origin_of
-from ivr.core.click_to_call import MAX_WHEN_LENGTH, RequestRefused, clean_reason, greeting
+from ivr.core.click_to_call import (
+    MAX_WHEN_LENGTH,
+    RequestRefused,
+    clean_reason,
+    greeting,
+    machine_message,
+    reached_a_machine,
+)
 from ivr.core.dialing import MAX_RAW_LENGTH, NotDialable
 from ivr.core.flows.instructions import Say
 from ivr.core.flows.model import Language
@@ -287,9 +296,7 @@ def click_to_call() -> Response:
                     "callback_id": booked.callback_id,
                     "when": booked.when.isoformat(),
                     "message": f"Thank you. We will call you at {_spoken(number)} on "
-                    f"{booked.when:%A %d %B at %H:%M} (UTC{booked.when:%z}).".replace(
-                        "(UTC+0000)", "(UTC)"
-                    ),
+                    f"{booked.when:%A %d %B at %H:%M} ({_offset(booked.when)}).",
                 }
             )
         calling = service.call_now(number, reason=reason)
@@ -326,6 +333,12 @@ def accepted(body: dict[str, Any]) -> Response:
     response = jsonify(body)
     response.status_code = 202
     return response
+
+
+def _offset(when: datetime) -> str:
+    """``UTC-05:00``: the time is said in the offset the visitor gave (their own clock)."""
+    offset = when.strftime("%z")
+    return "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:5]}"
 
 
 def _spoken(e164: str) -> str:
@@ -366,6 +379,19 @@ def answer() -> Response:
         direction=param("Direction", 32) or "outbound-api",
     )
     business = svc.settings.business_name
+    answered_by = param("AnsweredBy", 32)
+    if reached_a_machine(answered_by):
+        svc.click_to_call.reached_a_machine(call.call_sid, answered_by)
+        language = svc.voice.language_of(state.flow, state.language)
+        text, code = machine_message(language.code, business)
+        response = VoiceResponse()
+        if answered_by.lower() != "fax":
+            if code == language.code:
+                response.say(text, language=language.speech, voice=language.voice)
+            else:
+                response.say(text, language="en-US")
+        response.hangup()
+        return twiml_response(response)
 
     def greet(language: Language) -> tuple[Say, ...]:
         text, code = greeting(language.code, business)

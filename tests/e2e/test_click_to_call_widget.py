@@ -46,3 +46,27 @@ def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
     assert all(c.to != "+19002345678" for c in live.sandbox.calls())
     assert len([c for c in live.sandbox.calls() if c.to == VISITOR]) == 1
     assert [e.message for e in live.sandbox.errors if e.level == "error"] == []
+
+
+def test_a_visitor_in_new_york_books_a_call_for_later_in_their_own_time(
+    live: Live,
+    page,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    context = page.context.browser.new_context(timezone_id="America/New_York")
+    visitor_page = context.new_page()
+    try:
+        visitor_page.goto(live.settings.public_base_url + "/click-to-call/demo")
+        visitor_page.get_by_label("Your phone number").fill("+1 212 555 0177")
+        visitor_page.get_by_label("Call me at (optional)").fill("2026-12-01T13:30")
+        visitor_page.get_by_role("button", name="Call me").click()
+
+        status = visitor_page.get_by_role("status")
+        expect(status).to_contain_text(
+            "on Tuesday 01 December at 13:30 (UTC-05:00)", timeout=10_000
+        )
+        expect(status).to_have_attribute("data-outcome", "scheduled")
+    finally:
+        context.close()
+    assert [c for c in live.sandbox.calls() if c.to == "+12125550177"] == []

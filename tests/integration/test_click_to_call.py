@@ -145,6 +145,21 @@ def test_a_valid_request_rings_the_visitor_once_and_puts_them_in_line(live: Live
     assert (row.queue, row.outcome, row.path) == ("support", "queued", ["support_queue"])
 
 
+def test_voicemail_that_answers_gets_a_message_and_is_never_put_in_line(live: Live) -> None:
+    live.sandbox.set_policy(VISITOR, "machine")
+
+    answer = post(live.client, {"phone": VISITOR}).get_json()
+
+    call = live.sandbox.call(answer["call_sid"])
+    call.wait_for_status(timeout=20)
+    assert call.answered_by == "machine_end_beep"
+    assert "You asked us to call you, but we could not reach you" in call.said[-1]
+    assert call.queue_name is None
+    row = live.call_row(answer["call_sid"])
+    assert (row.outcome, row.queue, row.status) == ("answered-by-machine", None, "completed")
+    assert post(live.client, {"phone": VISITOR}).status_code == 202, "the number is free again"
+
+
 def test_a_form_post_works_like_json(live: Live) -> None:
     response = post(live.client, {"phone": "+1 415 555 0123"}, form=True)
 
@@ -405,7 +420,7 @@ def test_a_chosen_time_books_a_callback_and_dials_nothing(client) -> None:
     answer = response.get_json()
     assert answer["outcome"] == "scheduled"
     assert answer["when"] == "2026-12-01T13:30:00-05:00"
-    assert "Tuesday 01 December at 13:30" in answer["message"]
+    assert "Tuesday 01 December at 13:30 (UTC-05:00)" in answer["message"]
     [row] = callbacks_of(client)
     assert row.id == answer["callback_id"]
     assert (row.number, row.source, row.reason, row.status) == (
@@ -483,6 +498,22 @@ def test_the_answered_visitor_is_greeted_and_enqueued_through_the_queue_step(car
     assert response.mimetype == "text/xml"
     assert_valid_twiml(body)
     assert body.index("returning your request") < body.index("Please hold") < body.index("<Enqueue")
+
+
+@pytest.mark.parametrize("answered_by", ["machine_start", "machine_end_beep", "fax"])
+def test_a_machine_is_never_enqueued(carrier, answered_by: str) -> None:
+    response = carrier.post(ANSWER, {**outbound_params(), "AnsweredBy": answered_by})
+
+    body = response.get_data(as_text=True)
+    assert_valid_twiml(body)
+    assert "<Enqueue" not in body and "<Hangup" in body
+
+
+def test_a_person_or_an_undecided_detection_is_put_in_line(carrier) -> None:
+    for answered_by in ("human", "unknown"):
+        response = carrier.post(ANSWER, {**outbound_params(), "AnsweredBy": answered_by})
+
+        assert "<Enqueue" in response.get_data(as_text=True)
 
 
 def test_the_answer_webhook_must_be_signed(client) -> None:

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ivr.core.callbacks import CallingHours
-from ivr.core.click_to_call import RequestRefused, check_when, clean_reason, greeting, parse_when
+from ivr.core.click_to_call import (
+    RequestRefused,
+    check_when,
+    clean_reason,
+    greeting,
+    parse_when,
+    reached_a_machine,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -95,3 +102,22 @@ def test_a_reason_over_500_characters_is_refused() -> None:
 def test_the_greeting_names_the_business_in_the_callers_language() -> None:
     assert greeting("es", "Acme") == ("Hola, le llama Acme en respuesta a su solicitud.", "es")
     assert greeting("fr", "Acme") == ("Hello, this is Acme returning your request.", "en")
+
+
+@pytest.mark.parametrize(
+    ("answered_by", "machine"),
+    [
+        ("machine_start", True),
+        ("machine_end_beep", True),
+        ("machine_end_silence", True),
+        ("fax", True),
+        ("human", False),
+        ("unknown", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_a_detected_machine_is_kept_out_of_line(
+    answered_by: str | None, machine: bool
+) -> None:
+    assert reached_a_machine(answered_by) is machine

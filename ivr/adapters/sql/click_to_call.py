@@ -11,6 +11,7 @@ from ivr.adapters.sql.models import Call
 from ivr.adapters.sql.records import apply_opened, opened_call_row
 from ivr.core.callers import CallerId, CallerKind
 from ivr.core.calls import FINAL_STATUSES, parse_status
+from ivr.core.click_to_call import MACHINE_ANSWERED
 from ivr.core.ports import NewCall
 
 OUTBOUND_API = "outbound-api"
@@ -66,3 +67,12 @@ class SqlClickToCallRecords:
             ).scalar_one_or_none()
         parsed = parse_status(status)
         return parsed is not None and parsed in FINAL_STATUSES
+
+    def reached_a_machine(self, call_sid: str, answered_by: str) -> None:
+        """Voicemail took the call: it ends with a message, and never waits in line."""
+        with self._db.engine.begin() as connection:
+            connection.execute(
+                update(Call.__table__)
+                .where(Call.__table__.c.call_sid == call_sid)
+                .values(outcome=MACHINE_ANSWERED, queue=None)
+            )

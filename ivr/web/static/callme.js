@@ -38,6 +38,20 @@
     return input;
   }
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // "2026-12-01T13:30" as the visitor's clock shows it, with their offset: the server gets
+  // the instant they meant, and answers in the same offset.
+  function withOffset(local) {
+    var chosen = new Date(local);
+    if (isNaN(chosen.getTime())) return null;
+    var minutes = -chosen.getTimezoneOffset();
+    var sign = minutes < 0 ? "-" : "+";
+    minutes = Math.abs(minutes);
+    var seconds = local.length === 16 ? ":00" : "";
+    return local + seconds + sign + pad(Math.floor(minutes / 60)) + ":" + pad(minutes % 60);
+  }
+
   function render(host) {
     var n = ++counter;
     var form = el("form", { "class": "callme", novalidate: "", "aria-label": "Request a call" });
@@ -61,13 +75,11 @@
       var body = { phone: phone.value };
       if (reason.value.trim()) body.reason = reason.value;
       if (when.value) {
-        // The visitor means their own clock: send the instant, with its offset (UTC).
-        var chosen = new Date(when.value);
-        if (isNaN(chosen.getTime())) {
+        body.when = withOffset(when.value);
+        if (!body.when) {
           status.textContent = "Please choose a valid date and time.";
           return;
         }
-        body.when = chosen.toISOString();
       }
       button.disabled = true;
       status.textContent = "Sending your request…";
