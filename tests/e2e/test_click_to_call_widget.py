@@ -35,6 +35,8 @@ def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
     call.wait_for_queue(timeout=15)
     assert call.said[0] == "Hello, this is Acme Utilities returning your request."
     assert live.call_record(call.sid).reason == "My power is out on Elm Street"
+    agent = live.agent_takes_call(timeout=15)
+    assert call.wait_for_bridge(timeout=15).to == agent.to
 
     page.get_by_role("button", name="Call me").click()
     expect(status).to_contain_text("already calling you", timeout=10_000)
