@@ -90,6 +90,14 @@ def client_address() -> str:
 
 
 limiter = Limiter(key_func=client_address)
+"""One per process, bound to the app by ``init_app`` (Flask-Limiter keeps its storage on the
+instance, so a process serves one app: as gunicorn's workers and the RQ worker do)."""
+
+
+@limiter.request_filter
+def _not_click_to_call() -> bool:
+    """The voice webhooks are the hot path and have no limits: skip resolving any for them."""
+    return request.blueprint != "click_to_call"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
