@@ -25,7 +25,7 @@ def instance_path() -> Path:
 
 
 def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
     if settings is None:
         settings = load_settings(env, instance_path=Path(app.instance_path))
     if settings.database_url.startswith("sqlite:///"):
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
 
     from ivr.web import (
         api,
+        click_to_call,
         voice_line,  # noqa: F401  (its routes join the voice blueprint)
     )
     from ivr.web.health import bp as health_bp
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
     app.register_blueprint(voice_bp)
     app.register_blueprint(health_bp)
     api.register(app)
+    click_to_call.init_app(app, settings)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -11,7 +11,9 @@ from twilio.request_validator import RequestValidator
 
 from ivr.adapters.jobs import RqJobs
 from ivr.adapters.redis_line import RedisWaitingLine
+from ivr.adapters.redis_pending import RedisPendingRequests
 from ivr.adapters.sql.callbacks import SqlCallbackBook
+from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.directory import SqlAgentDirectory
 from ivr.adapters.sql.queue_records import SqlQueueRecords
@@ -23,9 +25,10 @@ from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
 from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
-from ivr.core.flows.model import Flow
+from ivr.core.flows.model import Flow, QueueStep
 from ivr.services.access import ApiAccess
 from ivr.services.agents import AgentAdmin
+from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.voice import VoiceCalls
@@ -85,19 +88,6 @@ class Services:
         return SqlQueueRecords(self.database)
 
     @cached_property
-    def callbacks(self) -> SqlCallbackBook:
-        return SqlCallbackBook(self.database)
-
-    @cached_property
-    def dialing(self) -> DialingPolicy:
-        region = region_of(self.settings.twilio_phone_number) or "US"
-        return DialingPolicy(
-            allowed_regions=frozenset({region}),
-            default_region=region,
-            refused_numbers=frozenset({self.settings.twilio_phone_number}),
-        )
-
-    @cached_property
     def business_zone(self) -> str:
         flow = self.flows[self.settings.default_flow]
         hours = flow.business_hours()
@@ -112,7 +102,38 @@ class Services:
             dispatch=self.jobs,
             clock=self.line_clock,
             settings=self.settings.queue,
-            check_number=self.dialing.check,
+            check_number=self.dialing_policy.check,
+        )
+
+    @cached_property
+    def callbacks(self) -> SqlCallbackBook:
+        return SqlCallbackBook(self.database)
+
+    @cached_property
+    def dialing_policy(self) -> DialingPolicy:
+        """Every number dialled because someone typed it goes through this."""
+        s = self.settings
+        return DialingPolicy(
+            allowed_regions=s.dial_regions,
+            default_region=region_of(s.twilio_phone_number),
+            refused_numbers=frozenset({s.twilio_phone_number}),
+        )
+
+    @cached_property
+    def click_to_call(self) -> ClickToCall:
+        return ClickToCall(
+            policy=self.dialing_policy,
+            flow=self.flows[self.settings.default_flow],
+            step=self.settings.click_to_call_step
+            or self.flows[self.settings.default_flow].fallback,
+            business_number=self.settings.twilio_phone_number,
+            carrier=self.carrier,
+            calls=SqlClickToCallRecords(self.database),
+            customers=self.records,
+            callbacks=self.callbacks,
+            pending=RedisPendingRequests(self.redis, ttl_seconds=CLAIM_TTL_SECONDS),
+            links=self.links,
+            clock=self.clock,
         )
 
     @cached_property
@@ -185,4 +206,22 @@ def build_services(settings: Settings) -> Services:
             f"IVR_DEFAULT_FLOW={settings.default_flow!r} is not among the call flows in "
             f"{settings.callflows_dir}: {', '.join(sorted(flows))}"
         )
+    settings = replace(settings, click_to_call_step=_click_to_call_step(settings, flows))
     return Services(settings=settings, flows=flows, clock=SystemClock())
+
+
+def _click_to_call_step(settings: Settings, flows: dict[str, Flow]) -> str:
+    """Where an answered click-to-call visitor goes: the configured queue step, else the
+    default flow's ``support_queue``, else its fallback (a person, whatever the flow)."""
+    flow = flows[settings.default_flow]
+    step = settings.click_to_call_step
+    if step is None:
+        return "support_queue" if "support_queue" in flow.steps else flow.fallback
+    if not isinstance(flow.steps.get(step), QueueStep):
+        queues = sorted(name for name, s in flow.steps.items() if isinstance(s, QueueStep))
+        raise ConfigError(
+            f"IVR_CLICK_TO_CALL_STEP={step!r} is not a queue step of the default flow "
+            f"{settings.default_flow!r} ({flow.source}); its queue steps: "
+            + (", ".join(queues) or "none")
+        )
+    return step

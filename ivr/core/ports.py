@@ -138,3 +138,20 @@ class Carrier(Protocol):
         """Send a call in progress to new TwiML (a caller on hold to their agent). Raises an
         error with ``code`` 20404 or 21220 when the call is gone."""
         ...
+
+
+class PendingRequests(Protocol):
+    """One click-to-call request at a time per number: a claim held while the visitor's call
+    is placed and while they are in line, released when the call is over or never placed."""
+
+    def claim(self, number: str, holder: str) -> str | None:
+        """Take the number for ``holder``; None when taken, else the holder that has it."""
+        ...
+
+    def hand_over(self, number: str, holder: str, new_holder: str) -> bool:
+        """Give the claim to ``new_holder`` (the placed call's CallSid) if ``holder`` has it."""
+        ...
+
+    def release(self, number: str, holder: str) -> bool:
+        """Drop the claim if ``holder`` still has it (never someone else's)."""
+        ...

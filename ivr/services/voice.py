@@ -7,7 +7,7 @@ knows about HTTP or TwiML.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError
@@ -17,7 +17,7 @@ from ivr.core.calls import FINAL_STATUSES, Outcome
 from ivr.core.errors import FlowError
 from ivr.core.flows import interpreter
 from ivr.core.flows.context import CallContext, CallerInput
-from ivr.core.flows.instructions import Enqueue, FlowState, Turn
+from ivr.core.flows.instructions import Enqueue, FlowState, Say, Turn
 from ivr.core.flows.model import Flow, Language
 from ivr.core.flows.paths import knows_the_caller_after_a_reply
 from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
@@ -158,6 +158,48 @@ class VoiceCalls:
         )
         turn = interpreter.resume(flow, state, context, given)
         self._after_turn(call_sid, turn, from_raw)
+        return turn
+
+    def enter(
+        self,
+        call: InboundCall,
+        state: FlowState,
+        *,
+        before: Callable[[Language], tuple[Say, ...]] = lambda _: (),
+    ) -> Turn:
+        """A call the app placed to a customer (``call.to_number``) joins the flow at
+        ``state.step``: a click-to-call visitor who answered goes into the queue step.
+        ``before(language)`` is said first. The record may have been opened when the call was
+        placed, or not yet (this webhook can win that race): either way it ends up whole."""
+        flow = self.flow(state.flow)
+        if state.step not in flow.steps:
+            raise UnknownFlowState([f"flow {flow.name!r} has no step {state.step!r}"])
+        customer = self.caller(call.to_number)
+        context, customer_id = self._context(call.call_sid, customer)
+        spoken = interpreter.language_for(flow, context, state.language)
+        turn = interpreter.enter(
+            flow, state.step, context, language=spoken, before=before(flow.languages[spoken])
+        )
+        queue, skills = _queue_of(turn)
+        if call.call_sid:
+            self._records.open_call_with_turn(
+                NewCall(
+                    call_sid=call.call_sid,
+                    caller=self.caller(call.from_raw),
+                    to_number=customer.e164 or call.to_number,
+                    direction=call.direction,
+                    flow=flow.name,
+                    started_at=context.now,
+                    customer_id=customer_id,
+                ),
+                visited=turn.visited,
+                outcome=turn.outcome,
+                language=turn.language,
+                queue=queue,
+                skills=skills,
+            )
+            # The visitor waits in line like a caller; their number is the one we called.
+            self._join_if_queued(call.call_sid, turn, customer, customer_id)
         return turn
 
     def fallback(self, call_sid: str, state: FlowState | None) -> Turn:

@@ -30,6 +30,7 @@ CALLBACK_CONFIRM = "/voice/callback/confirm"
 CALLBACK_ANSWER = "/voice/callback/answer"
 CALLBACK_STATUS = "/voice/callback/status"
 CALLBACK_HOLD = "/voice/callback/hold"
+CLICK_TO_CALL_ANSWER = "/voice/click-to-call/answer"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
@@ -91,6 +92,9 @@ class PublicUrls:
 
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)
+
+    def click_to_call_answer(self, state: FlowState) -> str:
+        return self._url(CLICK_TO_CALL_ANSWER, state_params(state))
 
     def agent_status(self, queue: str, agent_id: int) -> str:
         return self._url(STATUS, {"queue": queue, "agent": str(agent_id)})
