@@ -128,6 +128,16 @@ class Dispatcher:
             self.attempt_failed(callback_id, agent_id, AttemptResult.FAILED)
             return False
         self.callbacks.attempt_placed(callback_id, call_sid)
+        callback = self.callbacks.get(callback_id)
+        self.records.callback_leg(
+            call_sid,
+            callback_id=callback_id,
+            to=entry.number or "",
+            customer_id=entry.customer_id,
+            reason=callback.reason if callback else None,
+            queue=entry.queue,
+            at=now,
+        )
         log.info("calling back %s for callback %s (agent %s)", call_sid, callback_id, agent_id)
         return True
 

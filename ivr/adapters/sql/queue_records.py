@@ -127,6 +127,37 @@ class SqlQueueRecords:
                 )
             )
 
+    def callback_leg(
+        self,
+        call_sid: str,
+        *,
+        callback_id: int,
+        to: str,
+        customer_id: int | None,
+        reason: str | None,
+        queue: str,
+        at: datetime,
+    ) -> None:
+        """The call a callback placed: to whom, for which promise, and why they wanted it."""
+        with self._db.unit_of_work() as session:
+            insert_if_new(
+                session, Call.__table__, {"call_sid": call_sid, "started_at": at, "path": []}
+            )
+            session.execute(
+                update(Call)
+                .where(Call.call_sid == call_sid)
+                .values(
+                    direction="outbound-api",
+                    to_number=to[:64],
+                    from_number=to,
+                    caller_kind="number",
+                    customer_id=customer_id,
+                    callback_id=callback_id,
+                    reason=reason,
+                    queue=queue,
+                )
+            )
+
     def mark_waited(self, call_sid: str, *, wait_seconds: int) -> None:
         """The caller left the line without an agent, after this long."""
         with self._db.unit_of_work() as session:
