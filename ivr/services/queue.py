@@ -419,10 +419,12 @@ class WaitingCalls:
             self.line.agent_done(
                 agent_id, wrap_up_seconds=self.settings.wrap_up_seconds, now=epoch(now)
             )
+            # The next caller first: the bookkeeping below (a database write, the wait model)
+            # need not delay them.
+            self.dispatch.caller_waiting()
             self.records.agent_idle_since(agent_id, now)
             if talked_seconds and queue:
                 self.learn(queue, "handled", talked_seconds, at=epoch(now))
-            self.dispatch.caller_waiting()
             return DialOutcome.TALKED
         if caller_gone:
             entry = self.line.remove(entry_id, now=epoch(now))  # frees the reserved agent
