@@ -171,7 +171,10 @@ def _dial_agent(response: VoiceResponse, connection: Connection) -> None:
 @bp.route(paths.QUEUE_CONNECT, methods=METHODS)
 @twilio_signed
 def queue_connect() -> Response:
-    """The dispatcher redirected a holding caller here: ring the agent reserved for them."""
+    """The dispatcher redirected a holding caller here: ring the agent reserved for them at
+    once. No prompt first: the caller hears the agent's phone ringing (a spoken "connecting"
+    cost 1.2 s of every connection, measured by bench/dispatch), and the agent hears who it
+    is in the whisper."""
     entry_id, agent_id = _entry_query()
     svc = services()
     connection = svc.waiting.connection(entry_id, agent_id)
@@ -183,8 +186,6 @@ def queue_connect() -> Response:
             return _back_in_line(state, entry.queue, tuple(sorted(entry.skills)), "")
         response.redirect(svc.links.step(_fallback_state(entry), event="continue"), method="POST")
         return twiml_response(response)
-    spoken = _voice(connection.entry.flow, connection.entry.language)
-    response.say(phrases(spoken.code)["connecting"], language=spoken.speech, voice=spoken.voice)
     _dial_agent(response, connection)
     return twiml_response(response)
 
