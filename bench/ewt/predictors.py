@@ -22,9 +22,13 @@ class Product:
         self.answered = self.estimator.answered
         self.abandoned = self.estimator.abandoned
         self.handled = self.estimator.handled
+        self.last_learned = (self.estimator.handle_seconds, self.estimator.patience_seconds)
+        """AHT and patience when the last caller heard an estimate (not after the line drains,
+        when the calls still finishing are the longest ones)."""
 
     def estimate(self, ahead: int, at: float) -> tuple[float, float | None]:
         estimate = self.estimator.estimate(ahead=ahead, at=at)
+        self.last_learned = (self.estimator.handle_seconds, self.estimator.patience_seconds)
         return estimate.mean_seconds, estimate.p90_seconds
 
 
@@ -54,15 +58,15 @@ class Asterisk:
 
 
 class Oracle:
-    """The product's predictor with the scenario's true rates: the reference class's floor."""
+    """The product's predictor told the true rates (the handle time of the moment, if it drifts)."""
 
     name = "oracle"
 
     def __init__(
-        self, agents: int, *, handle_seconds: float, patience_seconds: float | None, tilt=True
+        self, agents: int, *, handle_seconds_at, patience_seconds: float | None, tilt=True
     ) -> None:
         self.agents = agents
-        self.service_rate = 1.0 / handle_seconds
+        self.handle_seconds_at = handle_seconds_at
         self.patience_rate = 0.0 if patience_seconds is None else 1.0 / patience_seconds
         self.tilt = tilt
 
@@ -76,7 +80,7 @@ class Oracle:
         mean, variance = wait_moments(
             ahead=ahead,
             agents=self.agents,
-            service_rate=self.service_rate,
+            service_rate=1.0 / self.handle_seconds_at(at),
             patience_rate=self.patience_rate,
             answered=self.tilt,
         )
