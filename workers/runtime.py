@@ -7,13 +7,18 @@ model is loaded once and shared copy-on-write with every work horse).
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from functools import cache
 
 from ivr import instance_path
 from ivr.adapters.jobs import DEFAULT_QUEUE, HIGH_QUEUE
 from ivr.bootstrap import Services, build_services
 from ivr.config import load_settings
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -31,8 +36,6 @@ def services() -> Services:
 
 def wait_for_redis(built: Services, *, seconds: float = 30.0) -> None:
     """Started beside Redis (``make run``, a platform restart): give it a moment to come up."""
-    import time
-
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     deadline = time.monotonic() + seconds
@@ -46,14 +49,41 @@ def wait_for_redis(built: Services, *, seconds: float = 30.0) -> None:
             time.sleep(0.25)
 
 
+def start_sweep_ticker(built: Services, *, every_seconds: float = 1.0) -> threading.Thread:
+    """A thread of the worker's main process that claims each sweep period (one worker wins
+    it) and enqueues the sweep, whatever became of RQ's scheduler or of Redis meanwhile. The
+    sweep dispatches too, so agents out of wrap-up are offered callers even then."""
+    from redis import Redis
+
+    from ivr.adapters.jobs import RqJobs
+
+    # Its own connection: the work horses RQ forks never share a pool with this thread.
+    jobs = RqJobs(Redis.from_url(built.settings.redis_url, socket_timeout=5))
+    seconds = built.settings.queue.sweep_seconds
+
+    def tick() -> None:
+        while True:
+            try:
+                if jobs.claim_sweep(seconds):
+                    jobs.sweep_now()
+            except Exception as error:  # Redis restarting: the next tick tries again
+                log.warning("could not claim the sweep: %s", error)
+            time.sleep(every_seconds)
+
+    thread = threading.Thread(target=tick, name="sweep-ticker", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_worker(*, burst: bool = False) -> None:
     from rq import Worker
 
     built = services()
     wait_for_redis(built)
-    # Agents and callbacks into Redis before the first caller is matched, then the sweep
-    # keeps itself scheduled every IVR_SWEEP_SECONDS.
+    # Agents and callbacks into Redis before the first caller is matched; then the ticker
+    # has a sweep run every IVR_SWEEP_SECONDS.
     built.dispatcher.sweep()
-    built.jobs.sweep_done(built.settings.queue.sweep_seconds)
+    if not burst:
+        start_sweep_ticker(built)
     worker = Worker([HIGH_QUEUE, DEFAULT_QUEUE], connection=built.redis)
     worker.work(with_scheduler=True, burst=burst)
