@@ -35,6 +35,14 @@ log = logging.getLogger(__name__)
 
 LEAVING = "leaving"
 """Entry field: what a caller asked for when they pressed a key to leave the line."""
+HOLD_FAILED = frozenset({"error", "system-error"})
+"""Queue results of a wait loop that failed on our side (a web process killed mid-request):
+the caller never chose to leave."""
+STILL_WAITING = "still-waiting"
+"""What ``left`` answers for a caller to put back in the queue, their place kept."""
+MAX_HOLD_FAILURES = 3
+"""Failed wait loops in a row after which a caller goes the flow's way out (voicemail):
+a loop that keeps failing is a bug, not a restart."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +236,13 @@ class WaitingCalls:
         intent = self.line.noted(call_sid, LEAVING)
         if result in ("redirected", "bridged", "bridging-in-process"):
             return None  # the dispatcher is connecting them to an agent
+        if result in HOLD_FAILED:
+            failures = int(self.line.noted(call_sid, "hold_failures") or 0) + 1
+            if failures < MAX_HOLD_FAILURES:
+                # Back into the carrier's queue; the entry (their place) never left the line.
+                self.line.note(call_sid, hold_failures=failures)
+                log.warning("call %s: wait loop failed (%s), holding again", call_sid, result)
+                return STILL_WAITING
         if result == "leave" and intent == "callback":
             return intent
         entry = self.line.remove(call_sid, now=epoch(now))

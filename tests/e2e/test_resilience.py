@@ -535,3 +535,65 @@ def test_a_worker_killed_while_an_agent_rings_loses_no_caller(system: System) ->
     rung = served_once_each(system, callers, [alex])
     assert rung == arrival, "served in the order they called"
     assert system.errors() == []
+
+
+def test_a_web_process_killed_mid_flow_is_replaced_and_no_caller_loses_their_place(
+    system: System,
+) -> None:
+    callers = system.queue_callers(6)
+    arrival = [c.sid for c in callers]
+    hold = HoldLoop(callers, every_seconds=0.1)  # webhooks in flight all the time
+    first_processes = set(system.web_processes())
+    # While everyone holds: a web process stalls with requests in flight, then is killed.
+    killed = [system.kill_web_process(stall_seconds=0.5)]
+    wait_for(lambda: len(system.web_processes()) == 2, timeout=20, what="gunicorn to restart")
+
+    once = threading.Lock()
+
+    def kill_another(leg: CallHandle) -> None:  # and again while an agent's phone rings
+        with once:
+            if len(killed) == 1:
+                killed.append(system.kill_web_process())
+
+    players = [
+        AgentPlayer(system, phone, talk_seconds=0.3, before_answer=kill_another).start()
+        for phone in (ALEX, JORDAN)
+    ]
+    try:
+        system.agent_status(ALEX, "available")
+        system.agent_status(JORDAN, "available")
+        for call in callers:
+            call.wait_for_status("completed", timeout=60)
+    finally:
+        hold.close()
+        for player in players:
+            player.finish()
+
+    assert len(killed) == 2
+    wait_for(lambda: len(system.web_processes()) == 2, timeout=20, what="gunicorn to restart")
+    assert not set(system.web_processes()) & set(killed) and killed[0] in first_processes
+    # A request in flight at the instant of a kill fails (Twilio would not retry it either):
+    # connection errors only, at most one per thread of the killed process.
+    errors = [n for n in system.sandbox.errors if n.level == "error"]
+    assert all(n.error_code == 11205 for n in errors), system.errors()
+    assert len(errors) <= 4 * len(killed), system.errors()
+    # A failed wait loop costs nobody their place. A failed call document (a caller's connect,
+    # an agent's whisper) ends that leg: that, and only that, may be lost.
+    dropped = {c.sid for c in callers if "application error" in said(c)}
+    unwhispered = [leg for player in players for leg in player.unwhispered]
+    assert len(dropped) + len(unwhispered) <= len(errors)
+    served = [c for c in callers if c.sid not in dropped]
+    legs = [leg for player in players for leg in player.legs]
+    assert Counter(peer for _, _, peer in legs) == Counter(c.sid for c in served)
+    engine = system.sandbox.engine
+    rung = [p for _, p, _ in sorted(legs, key=lambda leg: engine.call(leg[0]).created_at)]
+    kept = [sid for sid in arrival if sid in rung]
+    for place, sid in enumerate(rung):
+        assert abs(kept.index(sid) - place) <= 1, f"served out of order: {rung} vs {kept}"
+    for call in served:
+        assert system.call_record(call.sid).outcome == "answered-by-agent"
+    lost_waits = sum(1 for n in errors if "/voice/hold" in (n.request_url or ""))
+    print(
+        f"web kills: {len(errors)} lost requests ({lost_waits} wait loops), "
+        f"{len(dropped)} callers and {len(unwhispered)} agent legs dropped"
+    )
