@@ -153,6 +153,10 @@ class WaitingCalls:
             preferred = self.records.last_agent_for(
                 number, since=now - timedelta(days=self.settings.sticky_days)
             )
+        # The records first: if Redis is down, the sweep and the hold loop rebuild the entry.
+        # A caller rejoining (Redis restarted) keeps the place the records gave them first,
+        # not the hold loop's guess from the carrier's whole seconds in queue.
+        arrival = self.records.mark_queued(call_sid, at=arrival, callback_id=callback_id) or arrival
         entry = LineEntry(
             id=call_sid,
             queue=queue,
@@ -168,8 +172,6 @@ class WaitingCalls:
             preferred_until=epoch(now) + self.settings.sticky_wait_seconds if preferred else None,
             leg=call_sid,
         )
-        # The records first: if Redis is down, the sweep and the hold loop rebuild the entry.
-        self.records.mark_queued(call_sid, at=arrival, callback_id=callback_id)
         place = self.line.join(entry, now=epoch(now))
         self.dispatch.caller_waiting()
         return place

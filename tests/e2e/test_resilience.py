@@ -597,3 +597,124 @@ def test_a_web_process_killed_mid_flow_is_replaced_and_no_caller_loses_their_pla
         f"web kills: {len(errors)} lost requests ({lost_waits} wait loops), "
         f"{len(dropped)} callers and {len(unwhispered)} agent legs dropped"
     )
+
+
+def book_callback(system: System, number: str = SAM) -> tuple[CallHandle, Callback]:
+    """A caller holding presses 1 for a callback, confirms their number with 1, hangs up."""
+    system.sandbox.set_policy(number, "manual")
+    call = system.to_the_queue(number)
+    call.wait_until(lambda c: c.listening == "gather", timeout=15)
+    call.press("1")  # a callback, keeping my place
+    assert "number ending in" in " ".join(p.text for p in call.wait_for_prompt(timeout=15))
+    call.press("1")  # yes, this number
+    call.wait_until(lambda c: "call you back within" in said(c).lower(), timeout=15)
+    call.wait_for_status("completed", timeout=15)
+    [callback] = [cb for cb in system.callbacks() if cb.call_sid == call.sid]
+    assert callback.status == "pending"
+    return call, callback
+
+
+class Customer:
+    """The customer at a manual phone, waiting for our callback: answers it (a person)."""
+
+    def __init__(self, system: System, number: str = SAM) -> None:
+        self.device = system.sandbox.device(number)
+        self.calls: list[CallHandle] = []
+        self.problems: list[BaseException] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                call = self.device.wait_for_call(timeout=0.2)
+            except SandboxTimeout:
+                continue
+            try:
+                call.answer()
+                self.calls.append(call)
+            except BaseException as error:
+                self.problems.append(error)
+
+    def finish(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        if self.problems:
+            raise self.problems[0]
+
+
+def test_redis_restarted_empty_rebuilds_the_line_in_order_from_the_database(
+    system: System,
+) -> None:
+    early = system.queue_callers(2)
+    _, callback = book_callback(system)
+    late = system.queue_callers(2, first=2)
+    hold = HoldLoop(early + late)
+    line = system.services.line
+    order = [early[0].sid, early[1].sid, f"cb-{callback.id}", late[0].sid, late[1].sid]
+    assert [line.place(e, now=time.time()).position for e in order] == [1, 2, 3, 4, 5]
+
+    system.redis.kill()
+    system.redis.start()  # empty: no line, no agents, no jobs, no schedule
+    assert line.waiting_ids() == []
+
+    def rebuilt() -> bool:
+        try:
+            return sorted(line.waiting_ids()) == sorted(order)
+        except Exception:
+            return False
+
+    wait_for(rebuilt, timeout=20, what="the line rebuilt by the sweep and the hold loops")
+    assert [line.place(e, now=time.time()).position for e in order] == [1, 2, 3, 4, 5]
+
+    customer = Customer(system)
+    alex = AgentPlayer(system, ALEX, talk_seconds=0.3).start()
+    try:
+        system.agent_status(ALEX, "available")
+        for call in early + late:
+            call.wait_for_status("completed", timeout=40)
+        system.sandbox.wait_until(
+            lambda: system.callbacks()[0].status == "completed", timeout=20, what="callback"
+        )
+    finally:
+        hold.close()
+        alex.finish()
+        customer.finish()
+    [called_back] = customer.calls
+    served = [early[0].sid, early[1].sid, called_back.sid, late[0].sid, late[1].sid]
+    engine = system.sandbox.engine
+    legs = sorted(alex.legs, key=lambda leg: engine.call(leg[0]).created_at)
+    assert [parent for _, parent, _ in legs] == served, "everyone in their original order"
+    assert [peer for _, _, peer in legs] == served, "each bridged once"
+    [kept] = system.callbacks()
+    assert kept.status == "completed" and kept.kept is True
+    assert system.errors() == []
+
+
+def test_a_callback_promise_survives_killing_web_workers_and_redis(system: System) -> None:
+    _, callback = book_callback(system)
+    system.kill_all()  # SIGKILL: gunicorn and its web processes, both workers, Redis
+    system.redis.start()
+    system.start_worker(0)
+    system.start_worker(1)
+    system.start_web()
+    system.wait_for_workers(2)
+
+    customer = Customer(system)
+    alex = AgentPlayer(system, ALEX, talk_seconds=0.3).start()
+    try:
+        system.agent_status(ALEX, "available")
+        system.sandbox.wait_until(
+            lambda: system.callbacks()[0].status == "completed", timeout=30, what="callback"
+        )
+    finally:
+        alex.finish()
+        customer.finish()
+    [called_back] = customer.calls
+    assert [(parent, peer) for _, parent, peer in alex.legs] == [
+        (called_back.sid, called_back.sid)
+    ], "the customer was called back and bridged to the agent"
+    [kept] = system.callbacks()
+    assert (kept.id, kept.status, kept.kept, kept.attempts) == (callback.id, "completed", True, 1)
+    assert system.errors() == []
