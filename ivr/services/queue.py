@@ -41,8 +41,8 @@ the caller never chose to leave."""
 STILL_WAITING = "still-waiting"
 """What ``left`` answers for a caller to put back in the queue, their place kept."""
 MAX_HOLD_FAILURES = 3
-"""Failed wait loops in a row after which a caller goes the flow's way out (voicemail):
-a loop that keeps failing is a bug, not a restart."""
+"""Failed wait loops (counted over the caller's whole wait) after which they go the flow's
+way out (voicemail): a loop that keeps failing is a bug, not a restart."""
 
 
 @dataclass(frozen=True)
