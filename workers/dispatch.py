@@ -1,7 +1,8 @@
 """Jobs of the waiting line: dispatch (match free agents with the line), sweep (repair).
 
 Matching is atomic in Redis, so several workers may dispatch at once without booking an agent
-or a caller twice; the sweep runs every ``IVR_SWEEP_SECONDS`` and schedules its successor.
+or a caller twice; the sweep runs every ``IVR_SWEEP_SECONDS``, claimed by one worker's ticker
+(``workers.runtime``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,7 @@ def dispatch() -> list[str]:
 
 
 def sweep() -> dict[str, int]:
-    built = services()
-    try:
-        return built.dispatcher.sweep()
-    finally:
-        built.jobs.sweep_done(built.settings.queue.sweep_seconds)
+    return services().dispatcher.sweep()
 
 
 def agent_leg_ended(call_sid: str, agent_id: int, status: str) -> list[str]:

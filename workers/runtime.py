@@ -11,13 +11,18 @@ price: a job that crashes the interpreter takes the worker with it (the platform
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from functools import cache
 
 from ivr import instance_path
 from ivr.adapters.jobs import DEFAULT_QUEUE, HIGH_QUEUE
 from ivr.bootstrap import Services, build_services
 from ivr.config import load_settings
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -35,8 +40,6 @@ def services() -> Services:
 
 def wait_for_redis(built: Services, *, seconds: float = 30.0) -> None:
     """Started beside Redis (``make run``, a platform restart): give it a moment to come up."""
-    import time
-
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     deadline = time.monotonic() + seconds
@@ -50,15 +53,42 @@ def wait_for_redis(built: Services, *, seconds: float = 30.0) -> None:
             time.sleep(0.25)
 
 
+def start_sweep_ticker(built: Services, *, every_seconds: float = 1.0) -> threading.Thread:
+    """A thread of the worker's main process that claims each sweep period (one worker wins
+    it) and enqueues the sweep, whatever became of RQ's scheduler or of Redis meanwhile. The
+    sweep dispatches too, so agents out of wrap-up are offered callers even then."""
+    from redis import Redis
+
+    from ivr.adapters.jobs import RqJobs
+
+    # Its own connection, so the ticker never waits behind a job on the worker's one.
+    jobs = RqJobs(Redis.from_url(built.settings.redis_url, socket_timeout=5))
+    seconds = built.settings.queue.sweep_seconds
+
+    def tick() -> None:
+        while True:
+            try:
+                if jobs.claim_sweep(seconds):
+                    jobs.sweep_now()
+            except Exception as error:  # Redis restarting: the next tick tries again
+                log.warning("could not claim the sweep: %s", error)
+            time.sleep(every_seconds)
+
+    thread = threading.Thread(target=tick, name="sweep-ticker", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_worker(*, burst: bool = False) -> None:
     from rq import SimpleWorker
 
     built = services()
     wait_for_redis(built)
-    # Agents and callbacks into Redis before the first caller is matched, then the sweep
-    # keeps itself scheduled every IVR_SWEEP_SECONDS.
+    # Agents and callbacks into Redis before the first caller is matched; then the ticker
+    # has a sweep run every IVR_SWEEP_SECONDS.
     built.dispatcher.sweep()
-    built.jobs.sweep_done(built.settings.queue.sweep_seconds)
+    if not burst:
+        start_sweep_ticker(built)
     built.carrier.load_resources()  # not while the first caller waits
     # No work horse per job (see the module's docstring); RQ's job timeouts still apply.
     worker = SimpleWorker([HIGH_QUEUE, DEFAULT_QUEUE], connection=built.redis)

@@ -6,7 +6,7 @@ talks to the outside world is retried (RQ ``Retry``) rather than lost.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from redis import Redis
 from rq import Queue, Retry
@@ -40,11 +40,15 @@ class RqJobs:
         self.redis.set(key, repr(at.timestamp()), ex=max(1, int((at - now).total_seconds()) + 5))
         self.high.enqueue_at(at, "workers.dispatch.dispatch", retry=_RETRY)
 
-    def sweep_every(self, seconds: int) -> None:
-        """Keep one sweep scheduled (the sweep schedules its successor)."""
-        if self.redis.set("ivr:sweep-scheduled", "1", nx=True, ex=seconds * 3):
-            self.default.enqueue_in(timedelta(seconds=seconds), "workers.dispatch.sweep")
+    def claim_sweep(self, seconds: int) -> bool:
+        """One sweep per period across every worker: the first to claim it enqueues it.
 
-    def sweep_done(self, seconds: int) -> None:
-        self.redis.delete("ivr:sweep-scheduled")
-        self.sweep_every(seconds)
+        Claimed here rather than scheduled with ``enqueue_in``: RQ's scheduler runs in one
+        worker at a time, dies with that worker (its lock outlives it by a minute, and another
+        worker only tries to take it over every ten) or with a Redis restart, and a restarted
+        Redis has forgotten every scheduled job. The repair must not depend on either.
+        """
+        return bool(self.redis.set("ivr:sweep-claimed", "1", nx=True, ex=seconds))
+
+    def sweep_now(self) -> None:
+        self.default.enqueue("workers.dispatch.sweep")

@@ -35,6 +35,14 @@ log = logging.getLogger(__name__)
 
 LEAVING = "leaving"
 """Entry field: what a caller asked for when they pressed a key to leave the line."""
+HOLD_FAILED = frozenset({"error", "system-error"})
+"""Queue results of a wait loop that failed on our side (a web process killed mid-request):
+the caller never chose to leave."""
+STILL_WAITING = "still-waiting"
+"""What ``left`` answers for a caller to put back in the queue, their place kept."""
+MAX_HOLD_FAILURES = 3
+"""Failed wait loops (counted over the caller's whole wait) after which they go the flow's
+way out (voicemail): a loop that keeps failing is a bug, not a restart."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,10 @@ class WaitingCalls:
             preferred = self.records.last_agent_for(
                 number, since=now - timedelta(days=self.settings.sticky_days)
             )
+        # The records first: if Redis is down, the sweep and the hold loop rebuild the entry.
+        # A caller rejoining (Redis restarted) keeps the place the records gave them first,
+        # not the hold loop's guess from the carrier's whole seconds in queue.
+        arrival = self.records.mark_queued(call_sid, at=arrival, callback_id=callback_id) or arrival
         entry = LineEntry(
             id=call_sid,
             queue=queue,
@@ -194,8 +206,6 @@ class WaitingCalls:
             preferred_until=epoch(now) + self.settings.sticky_wait_seconds if preferred else None,
             leg=call_sid,
         )
-        # The records first: if Redis is down, the sweep and the hold loop rebuild the entry.
-        self.records.mark_queued(call_sid, at=arrival, callback_id=callback_id)
         place = self.line.join(entry, now=epoch(now))
         self.dispatch.caller_waiting()
         return place
@@ -262,6 +272,13 @@ class WaitingCalls:
         intent = self.line.noted(call_sid, LEAVING)
         if result in ("redirected", "bridged", "bridging-in-process"):
             return None  # the dispatcher is connecting them to an agent
+        if result in HOLD_FAILED:
+            failures = int(self.line.noted(call_sid, "hold_failures") or 0) + 1
+            if failures < MAX_HOLD_FAILURES:
+                # Back into the carrier's queue; the entry (their place) never left the line.
+                self.line.note(call_sid, hold_failures=failures)
+                log.warning("call %s: wait loop failed (%s), holding again", call_sid, result)
+                return STILL_WAITING
         if result == "leave" and intent == "callback":
             return intent
         entry = self.line.remove(call_sid, now=epoch(now))
@@ -438,5 +455,7 @@ class WaitingCalls:
         self.line.release(
             entry_id, agent_id=agent_id, now=epoch(now), agent_not_ready_until=rest_until
         )
+        # Back on hold: they hear their place, the estimate and the ways out again at once.
+        self.line.note(entry_id, announced=0)
         self.dispatch.caller_waiting()
         return DialOutcome.BACK_IN_LINE

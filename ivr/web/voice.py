@@ -19,6 +19,7 @@ from ivr.core.calls import parse_status
 from ivr.core.flows.context import CallerInput
 from ivr.core.holding import held_too_long, hold_lines, wants_callback, wants_voicemail
 from ivr.core.ports import StatusReport
+from ivr.services.queue import STILL_WAITING
 from ivr.services.voice import InboundCall, UnknownFlowState
 from ivr.web import links as paths
 from ivr.web.hold_music import hold_music_wav
@@ -268,6 +269,11 @@ def queue_done() -> Response:
     intent = services().waiting.left(
         call_sid(), result=result, queue_seconds=int_param("QueueTime")
     )
+    if intent == STILL_WAITING:
+        from ivr.web.voice_line import back_in_line
+
+        queue, skills = carrier_queue()
+        return back_in_line(flow_state(), queue, tuple(sorted(skills)), "")
     if intent == "callback":
         from ivr.web.voice_line import confirm_callback_number
 

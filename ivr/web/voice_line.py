@@ -85,7 +85,7 @@ def confirm_callback_number(state: FlowState, *, attempt: int, lead: str = "") -
     return twiml_response(response)
 
 
-def _back_in_line(state: FlowState, queue: str, skills: tuple[str, ...], lead: str) -> Response:
+def back_in_line(state: FlowState, queue: str, skills: tuple[str, ...], lead: str) -> Response:
     """Back to holding, in the same queue step (the caller's place was kept)."""
     spoken = _voice(state.flow, state.language)
     instructions: list = (
@@ -118,14 +118,14 @@ def callback_confirm() -> Response:
     raw = param("From", 64) if digits == CONFIRM_KEY else digits
     if not raw:
         if attempt >= MAX_NUMBER_TRIES:
-            return _back_in_line(state, queue, skills, words["back_in_line"])
+            return back_in_line(state, queue, skills, words["back_in_line"])
         return confirm_callback_number(state, attempt=attempt + 1)
     try:
         promise = svc.waiting.book_callback(call_sid(), raw, spoken.code)
     except NotDialable as refusal:
         lead = words["bad_number"].format(why=refusal.message)
         if attempt >= MAX_NUMBER_TRIES:
-            return _back_in_line(state, queue, skills, lead)
+            return back_in_line(state, queue, skills, lead)
         return confirm_callback_number(state, attempt=attempt + 1, lead=lead)
     except AlreadyPending:
         response = VoiceResponse()
@@ -183,7 +183,7 @@ def queue_connect() -> Response:
         entry = svc.waiting.line.entry(entry_id)
         if entry is not None and entry.flow and entry.step:
             state = FlowState(flow=entry.flow, step=entry.step, language=entry.language or "en")
-            return _back_in_line(state, entry.queue, tuple(sorted(entry.skills)), "")
+            return back_in_line(state, entry.queue, tuple(sorted(entry.skills)), "")
         response.redirect(svc.links.step(_fallback_state(entry), event="continue"), method="POST")
         return twiml_response(response)
     _dial_agent(response, connection)
@@ -290,7 +290,7 @@ def queue_dialed() -> Response:
             step=entry.step or svc.voice.default_flow.fallback,
             language=entry.language or "en",
         )
-        return _back_in_line(state, entry.queue, tuple(sorted(entry.skills)), lead)
+        return back_in_line(state, entry.queue, tuple(sorted(entry.skills)), lead)
     response.hangup()
     return twiml_response(response)
 

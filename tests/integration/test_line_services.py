@@ -153,6 +153,27 @@ def test_after_redis_loses_everything_the_sweep_rebuilds_the_line(svc):
     ), "agents come back with the status they chose"
 
 
+def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_place(svc):
+    queued(svc, "CA-first", at=NOW - timedelta(minutes=3))
+    queued(svc, "CA-second", at=NOW - timedelta(minutes=2), number="+14155550177")
+    svc.redis.flushall()
+    # The carrier's whole seconds in queue are a guess (and restart with a new <Enqueue>);
+    # the records know when each caller really joined.
+    for call_sid, queue_seconds in (("CA-second", 110), ("CA-first", 30)):
+        svc.waiting.hold(
+            call_sid,
+            queue="support",
+            skills=frozenset(),
+            language="en",
+            flow="demo",
+            step="support_queue",
+            queue_seconds=queue_seconds,
+        )
+    assert svc.line.place("CA-first", now=NOW.timestamp()).position == 1
+    assert svc.line.place("CA-second", now=NOW.timestamp()).position == 2
+    assert svc.line.entry("CA-first").arrived_at == (NOW - timedelta(minutes=3)).timestamp()
+
+
 def test_a_caller_whose_end_was_lost_is_removed_by_the_sweep(svc):
     queued(svc, "CA-gone")
     with svc.database.unit_of_work() as session:

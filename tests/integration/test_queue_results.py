@@ -43,3 +43,22 @@ def test_a_caller_who_hangs_up_while_holding_abandoned(small_app, settings) -> N
     carrier.post("/voice/step?flow=flow&step=menu&lang=en&attempt=0", call_params(SID, Digits="0"))
     carrier.post(DONE, call_params(SID, QueueResult="hangup", QueueTime="95"))
     assert outcome(small_app) == "abandoned"
+
+
+def test_a_caller_whose_wait_loop_failed_holds_again_in_their_place(small_app, settings) -> None:
+    """A web process killed mid-request fails the carrier's waitUrl (QueueResult=error): the
+    caller never chose to leave, so they are queued again; only a loop that keeps failing
+    sends them the flow's way out."""
+    carrier = Carrier(small_app.test_client(), settings)
+    carrier.post("/voice/incoming", call_params(SID))
+    carrier.post("/voice/step?flow=flow&step=menu&lang=en&attempt=0", call_params(SID, Digits="0"))
+    line = small_app.extensions["ivr"].line
+    arrived = line.entry(SID).arrived_at
+    for _ in range(2):
+        response = carrier.post(DONE, call_params(SID, QueueResult="error", QueueTime="40"))
+        assert "<Enqueue" in response.get_data(as_text=True)
+        assert line.entry(SID).arrived_at == arrived, "their place is kept"
+    assert outcome(small_app) == "queued"
+    response = carrier.post(DONE, call_params(SID, QueueResult="error", QueueTime="40"))
+    assert "<Record" in response.get_data(as_text=True)
+    assert line.entry(SID) is None and outcome(small_app) == "voicemail"

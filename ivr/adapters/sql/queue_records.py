@@ -72,13 +72,17 @@ class SqlQueueRecords:
                 .limit(1)
             )
 
-    def mark_queued(self, call_sid: str, *, at: datetime, callback_id: int | None = None) -> None:
-        """The caller joined the line (the first time only: their place does not move)."""
+    def mark_queued(
+        self, call_sid: str, *, at: datetime, callback_id: int | None = None
+    ) -> datetime | None:
+        """The caller joined the line (the first time only: their place does not move).
+        Returns the time their place dates from (None for a call we have no record of)."""
         values: dict = {"queued_at": func.coalesce(Call.queued_at, at)}
         if callback_id is not None:
             values["callback_id"] = callback_id
         with self._db.unit_of_work() as session:
             session.execute(update(Call).where(Call.call_sid == call_sid).values(values))
+            return session.scalar(select(Call.queued_at).where(Call.call_sid == call_sid))
 
     def mark_outcome(self, call_sid: str, outcome: Outcome) -> None:
         with self._db.unit_of_work() as session:

@@ -202,8 +202,9 @@ class QueueStep(Step):
     queue: str
     skills: tuple[str, ...] = ()
     on_leave: str | None
-    """Where the caller goes if the queue hands them back (full, error, left); defaults to the
-    flow's voicemail step."""
+    """Where the caller goes if the queue hands them back (full, left, or a wait loop that
+    keeps failing: one that fails once holds them again); defaults to the flow's voicemail
+    step."""
 
     def targets(self) -> Iterator[tuple[str, str]]:
         if self.on_leave is not None:
