@@ -54,15 +54,15 @@ class Asterisk:
 
 
 class Oracle:
-    """The product's predictor with the scenario's true rates: the reference class's floor."""
+    """The product's predictor told the true rates (the handle time of the moment, if it drifts)."""
 
     name = "oracle"
 
     def __init__(
-        self, agents: int, *, handle_seconds: float, patience_seconds: float | None, tilt=True
+        self, agents: int, *, handle_seconds_at, patience_seconds: float | None, tilt=True
     ) -> None:
         self.agents = agents
-        self.service_rate = 1.0 / handle_seconds
+        self.handle_seconds_at = handle_seconds_at
         self.patience_rate = 0.0 if patience_seconds is None else 1.0 / patience_seconds
         self.tilt = tilt
 
@@ -76,7 +76,7 @@ class Oracle:
         mean, variance = wait_moments(
             ahead=ahead,
             agents=self.agents,
-            service_rate=self.service_rate,
+            service_rate=1.0 / self.handle_seconds_at(at),
             patience_rate=self.patience_rate,
             answered=self.tilt,
         )

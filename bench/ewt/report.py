@@ -92,8 +92,10 @@ def describe(result: Result) -> str:
             )
     lines.append(
         f"   learned by ours at the end: AHT {result.learned_handle_seconds:.1f} s "
-        f"(true {s.handle_seconds:.0f}), patience {result.learned_patience_seconds:.0f} s "
-        f"(true {'none' if s.patience_seconds is None else f'{s.patience_seconds:.0f}'})"
+        f"(true {_true_handle(s)}), patience {result.learned_patience_seconds:.0f} s "
+        f"(true {'none' if s.patience_seconds is None else f'{s.patience_seconds:.0f}'}); "
+        f"shifts seen and re-learned: handle time {result.shifts_seen[0]}, "
+        f"patience {result.shifts_seen[1]}"
     )
     lines.append(
         "   predictor  RMSE [95% CI]          bias     MAE  P90 kept  P90/mean W"
@@ -146,3 +148,9 @@ def _fmt(interval) -> str:
     if abs(interval.value) < 10:
         return f"{interval.value:.4f} [{interval.low:.4f}, {interval.high:.4f}]"
     return str(interval)
+
+
+def _true_handle(scenario) -> str:
+    if scenario.handle_levels is None:
+        return f"{scenario.handle_seconds:.0f}"
+    return " then ".join(f"{level:.0f}" for level in scenario.handle_levels) + ", by turns"

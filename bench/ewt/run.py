@@ -46,6 +46,8 @@ class Result:
     """1 - RMSE(ours) / RMSE(asterisk)."""
     learned_handle_seconds: float
     learned_patience_seconds: float
+    shifts_seen: tuple[int, int]
+    """How often ours re-learned the handle time and the patience after seeing them shift."""
 
 
 def predictors_for(scenario: Scenario, **product_options) -> list:
@@ -54,7 +56,7 @@ def predictors_for(scenario: Scenario, **product_options) -> list:
         Product(agents, **product_options),
         Oracle(
             agents,
-            handle_seconds=scenario.handle_seconds,
+            handle_seconds_at=scenario.handle_seconds_at,
             patience_seconds=scenario.patience_seconds,
         ),
         Asterisk(agents),
@@ -84,6 +86,7 @@ def run_scenario(
         lower_than_asterisk=lower,
         learned_handle_seconds=estimator.handle_seconds,
         learned_patience_seconds=estimator.patience_seconds,
+        shifts_seen=estimator.changes_seen,
     )
 
 
@@ -108,7 +111,11 @@ def queue_length_floor(ahead: list[int], waits: list[float]) -> list[tuple[float
 def validate(scenario: Scenario, run) -> list[Check]:
     exact = None
     answered_wait = None
-    markovian = scenario.service == "exponential" and scenario.peak_load is None
+    markovian = (
+        scenario.service == "exponential"
+        and scenario.peak_load is None
+        and scenario.handle_levels is None
+    )
     if markovian:
         rates = dict(
             agents=scenario.agents,

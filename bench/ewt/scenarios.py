@@ -26,6 +26,9 @@ class Scenario:
     cycle_hours: float = 8.0
     peak_start_hours: float = 3.0
     peak_hours: float = 1.0
+    handle_levels: tuple[float, float] | None = None
+    """A drifting handle time: the mean alternates between these every ``handle_period_hours``."""
+    handle_period_hours: float = 12.0
     warmup_share: float = 0.05
     reference: dict[str, float] = field(default_factory=dict)
     """RMSE (s) by predictor from ewt-reference.md; empty for scenarios it does not have."""
@@ -34,6 +37,11 @@ class Scenario:
     @property
     def arrival_rate(self) -> float:
         return self.load * self.agents / self.handle_seconds
+
+    def handle_seconds_at(self, t: float) -> float:
+        if self.handle_levels is None:
+            return self.handle_seconds
+        return self.handle_levels[int(t / (self.handle_period_hours * HOUR)) % 2]
 
     def arrival_rate_at(self, t: float) -> float:
         if self.peak_load is None:
@@ -120,5 +128,13 @@ UNSEEN = {
         "F", "M/M/5+M, load 0.90, patience 300", 5, 0.90, 100_000, patience_seconds=300.0
     ),
     "G": Scenario("G", "M/M/15+M, load 1.20 (overloaded), patience 600", 15, 1.20, 100_000),
+    "H": Scenario(
+        "H",
+        "M/M/20+M, AHT 240 s and 360 s by turns every 12 h (load 0.72 / 1.08)",
+        20,
+        0.90,
+        100_000,
+        handle_levels=(240.0, 360.0),
+    ),
 }
 SCENARIOS = {**REFERENCE, **UNSEEN}

@@ -40,15 +40,15 @@ class Run:
 
 
 def service_sampler(scenario: Scenario, rng: random.Random):
-    mean = scenario.handle_seconds
+    """Handle times, given the time the call starts (the mean may drift)."""
     if scenario.service == "exponential":
-        rate = 1.0 / mean
-        return lambda: rng.expovariate(rate)
+        return lambda t: rng.expovariate(1.0 / scenario.handle_seconds_at(t))
     if scenario.service == "lognormal":
         sigma2 = math.log(1.0 + scenario.service_cv**2)
-        mu = math.log(mean) - sigma2 / 2.0
         sigma = math.sqrt(sigma2)
-        return lambda: rng.lognormvariate(mu, sigma)
+        return lambda t: rng.lognormvariate(
+            math.log(scenario.handle_seconds_at(t)) - sigma2 / 2.0, sigma
+        )
     raise ValueError(f"scenario {scenario.key}: unknown service distribution {scenario.service!r}")
 
 
@@ -93,7 +93,7 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
 
     def start_service(caller: int, t: float) -> None:
         nonlocal sequence
-        length = service()
+        length = service(t)
         handle[caller] = length
         sequence += 1
         heapq.heappush(heap, (t + length, sequence, _DEPARTURE, caller))

@@ -9,11 +9,11 @@ two rates, and both are learned online from events the product sees anyway:
   time callers spent waiting, answered and abandoned alike (an answered caller's wait is a
   patience that was not used up: it counts as exposure, not as an abandon).
 
-Both sums decay by count, so the estimate follows a queue whose handle time or patience drifts;
-the memory is long (``MEMORY_EVENTS``) because the rates of a steady queue do not need to be
-re-learned and a short memory only adds noise. A new queue starts from a prior worth a few
-calls, which stays in the sums for good: it keeps the rates finite before the first event and
-is negligible after a few hundred.
+The sums decay by count with a long memory, because a short one only adds noise to a steady
+queue, and a short-memory watcher replaces them when the rate has clearly shifted (see
+``learning``), so a queue whose handle time changes is followed within hours. A new queue
+starts from a prior worth a few calls, which stays in the sums for good: it keeps the rates
+finite before the first event and is negligible after a few hundred.
 """
 
 from __future__ import annotations
@@ -22,12 +22,16 @@ import math
 from dataclasses import dataclass
 
 from ivr.core.waits.delay import gamma_p90, wait_moments
+from ivr.core.waits.learning import (
+    FAST_HANDLE_EVENTS,
+    FAST_PATIENCE_EVENTS,
+    SLOW_MEMORY_EVENTS,
+    TwoSpeedRatio,
+)
 
-MEMORY_EVENTS = 4000.0
-"""Events (finished calls; callers leaving the line) after which an observation weighs 1/e."""
 NOBODY_STAFFED_SECONDS = 3600.0
 """The least we claim when nobody is staffed: no rate backs any shorter figure."""
-_STATE_VERSION = 1
+_STATE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -61,56 +65,56 @@ class WaitEstimator:
         self,
         *,
         prior: Prior,
-        memory_events: float = MEMORY_EVENTS,
-        calls_handled: float = 0.0,
-        handle_seconds_total: float = 0.0,
-        callers_abandoned: float = 0.0,
-        wait_seconds_total: float = 0.0,
-        agents: int = 0,
-        updated_at: float | None = None,
+        memory_events: float = SLOW_MEMORY_EVENTS,
+        state: dict | None = None,
     ) -> None:
         if not memory_events >= 1.0:
             raise ValueError(f"memory_events must be at least 1, not {memory_events!r}")
+        state = state or {}
         self.prior = prior
         self.memory_events = float(memory_events)
-        self._keep = 1.0 - 1.0 / self.memory_events
-        self.calls_handled = calls_handled
-        self.handle_seconds_total = handle_seconds_total
-        self.callers_abandoned = callers_abandoned
-        self.wait_seconds_total = wait_seconds_total
-        self.agents = agents
-        self.updated_at = updated_at
+        self._handle = TwoSpeedRatio(
+            prior=prior.handle_seconds,
+            prior_x=prior.weight,
+            slow_memory=self.memory_events,
+            fast_memory=FAST_HANDLE_EVENTS,
+            state=state.get("handle"),
+        )
+        self._patience = TwoSpeedRatio(
+            prior=1.0 / prior.patience_seconds,
+            prior_x=prior.weight * prior.patience_seconds,
+            slow_memory=self.memory_events,
+            fast_memory=FAST_PATIENCE_EVENTS,
+            state=state.get("patience"),
+        )
+        self.agents: int = int(state.get("agents", 0))
+        self.updated_at: float | None = state.get("updated_at")
 
     @classmethod
-    def new(cls, prior: Prior | None = None, *, memory_events: float = MEMORY_EVENTS):
+    def new(
+        cls, prior: Prior | None = None, *, memory_events: float = SLOW_MEMORY_EVENTS
+    ) -> WaitEstimator:
         return cls(prior=prior or Prior(), memory_events=memory_events)
 
     # -- events ------------------------------------------------------------------------------
 
     def answered(self, waited_seconds: float, at: float) -> None:
-        self._left_line(_seconds(waited_seconds, "waited_seconds"), abandoned=False, at=at)
+        """A wait that ended in an answer: time the caller was at risk of giving up, unused."""
+        self._patience.add(0.0, _seconds(waited_seconds, "waited_seconds"))
+        self._touch(at)
 
     def abandoned(self, waited_seconds: float, at: float) -> None:
-        self._left_line(_seconds(waited_seconds, "waited_seconds"), abandoned=True, at=at)
+        self._patience.add(1.0, _seconds(waited_seconds, "waited_seconds"))
+        self._touch(at)
 
     def handled(self, handle_seconds: float, at: float) -> None:
-        keep = self._keep
-        self.calls_handled = self.calls_handled * keep + 1.0
-        self.handle_seconds_total = self.handle_seconds_total * keep + _seconds(
-            handle_seconds, "handle_seconds"
-        )
+        self._handle.add(_seconds(handle_seconds, "handle_seconds"), 1.0)
         self._touch(at)
 
     def staffed(self, agents: int, at: float) -> None:
         if not isinstance(agents, int) or agents < 0:
             raise ValueError(f"agents must be a whole number 0 or more, not {agents!r}")
         self.agents = agents
-        self._touch(at)
-
-    def _left_line(self, waited: float, *, abandoned: bool, at: float) -> None:
-        keep = self._keep
-        self.callers_abandoned = self.callers_abandoned * keep + (1.0 if abandoned else 0.0)
-        self.wait_seconds_total = self.wait_seconds_total * keep + waited
         self._touch(at)
 
     def _touch(self, at: float) -> None:
@@ -121,19 +125,18 @@ class WaitEstimator:
 
     @property
     def handle_seconds(self) -> float:
-        """Mean handle time: the prior's pseudo-calls plus the decayed finished calls."""
-        weight = self.prior.weight
-        return (self.handle_seconds_total + weight * self.prior.handle_seconds) / (
-            self.calls_handled + weight
-        )
+        """Mean handle time of finished calls, the prior's pseudo-calls included."""
+        return self._handle.value
 
     @property
     def patience_seconds(self) -> float:
-        """Mean patience: exposure (time spent waiting) per abandon, prior included."""
-        weight = self.prior.weight
-        return (self.wait_seconds_total + weight * self.prior.patience_seconds) / (
-            self.callers_abandoned + weight
-        )
+        """Mean patience: time spent waiting (answered or not) per abandon, prior included."""
+        return 1.0 / self._patience.value
+
+    @property
+    def changes_seen(self) -> tuple[int, int]:
+        """How often the handle time and the patience were seen to shift and re-learned."""
+        return self._handle.changes, self._patience.changes
 
     # -- the estimate ------------------------------------------------------------------------
 
@@ -163,15 +166,15 @@ class WaitEstimator:
         mean, variance = wait_moments(
             ahead=ahead,
             agents=agents,
-            service_rate=1.0 / self.handle_seconds,
-            patience_rate=1.0 / self.patience_seconds,
+            service_rate=1.0 / self._handle.value,
+            patience_rate=self._patience.value,
         )
         return WaitEstimate(mean_seconds=mean, p90_seconds=max(mean, gamma_p90(mean, variance)))
 
     # -- persistence -------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        """Eleven numbers, whatever the queue's history: stored in Redis between processes."""
+        """About 30 numbers whatever the queue's history: stored in Redis between processes."""
         return {
             "version": _STATE_VERSION,
             "prior": {
@@ -180,10 +183,8 @@ class WaitEstimator:
                 "weight": self.prior.weight,
             },
             "memory_events": self.memory_events,
-            "calls_handled": self.calls_handled,
-            "handle_seconds_total": self.handle_seconds_total,
-            "callers_abandoned": self.callers_abandoned,
-            "wait_seconds_total": self.wait_seconds_total,
+            "handle": self._handle.state,
+            "patience": self._patience.state,
             "agents": self.agents,
             "updated_at": self.updated_at,
         }
@@ -192,16 +193,13 @@ class WaitEstimator:
     def from_dict(cls, data: dict) -> WaitEstimator:
         version = data.get("version")
         if version != _STATE_VERSION:
-            raise ValueError(f"wait estimator state has version {version!r}, expected 1")
+            raise ValueError(
+                f"wait estimator state has version {version!r}, expected {_STATE_VERSION}"
+            )
         return cls(
             prior=Prior(**data["prior"]),
             memory_events=float(data["memory_events"]),
-            calls_handled=float(data["calls_handled"]),
-            handle_seconds_total=float(data["handle_seconds_total"]),
-            callers_abandoned=float(data["callers_abandoned"]),
-            wait_seconds_total=float(data["wait_seconds_total"]),
-            agents=int(data["agents"]),
-            updated_at=None if data["updated_at"] is None else float(data["updated_at"]),
+            state=data,
         )
 
 

@@ -134,7 +134,7 @@ def test_its_state_survives_a_json_round_trip_and_stays_small():
     copy = WaitEstimator.from_dict(json.loads(text))
     for ahead in (0, 4, 40):
         assert copy.estimate(ahead=ahead, at=T0) == estimator.estimate(ahead=ahead, at=T0)
-    assert len(text) < 400
+    assert len(text) < 1200
     assert len(json.dumps(WaitEstimator.new().to_dict())) <= len(text) + 60
 
 
@@ -161,3 +161,24 @@ def test_impossible_positions_and_staffing_are_refused():
         estimator.staffed(-2, T0)
     with pytest.raises(ValueError, match="Prior.weight"):
         Prior(weight=0)
+
+
+def test_a_shift_in_handle_time_is_followed_within_a_few_hundred_calls():
+    estimator = staffed(20)
+    rng = random.Random(5)
+    for i in range(8_000):
+        estimator.handled(rng.expovariate(1 / 300), T0 + i)
+    for i in range(400):
+        estimator.handled(rng.expovariate(1 / 450), T0 + 8_000 + i)
+    # A single 4000-call memory would still say about 315 s.
+    assert estimator.handle_seconds == pytest.approx(450, rel=0.12)
+    assert estimator.changes_seen[0] >= 1
+
+
+def test_a_steady_queue_keeps_its_long_memory():
+    estimator = staffed(20)
+    rng = random.Random(9)
+    for i in range(20_000):
+        estimator.handled(rng.expovariate(1 / 300), T0 + i)
+    assert estimator.changes_seen[0] <= 10
+    assert estimator.handle_seconds == pytest.approx(300, rel=0.06)
