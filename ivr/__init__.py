@@ -25,7 +25,7 @@ def instance_path() -> Path:
 
 
 def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
     if settings is None:
         settings = load_settings(env, instance_path=Path(app.instance_path))
     if settings.database_url.startswith("sqlite:///"):
@@ -38,11 +38,18 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
     app.extensions["ivr"] = services
     _configure_logging(app)
 
+    from ivr.web import (
+        api,
+        click_to_call,
+        voice_line,  # noqa: F401  (its routes join the voice blueprint)
+    )
     from ivr.web.health import bp as health_bp
     from ivr.web.voice import bp as voice_bp
 
     app.register_blueprint(voice_bp)
     app.register_blueprint(health_bp)
+    api.register(app)
+    click_to_call.init_app(app, settings)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -10,15 +10,27 @@ from redis import Redis
 from twilio.request_validator import RequestValidator
 
 from ivr.adapters.jobs import RqJobs
-from ivr.adapters.sql.agents import SqlAgentPool
+from ivr.adapters.redis_line import RedisWaitingLine
+from ivr.adapters.redis_pending import RedisPendingRequests
+from ivr.adapters.sql.callbacks import SqlCallbackBook
+from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
 from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.directory import SqlAgentDirectory
+from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
+from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
+from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callers import region_of
+from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
-from ivr.core.flows.model import Flow
-from ivr.services.dispatch import AgentDispatcher
+from ivr.core.flows.model import Flow, QueueStep
+from ivr.services.access import ApiAccess
+from ivr.services.agents import AgentAdmin
+from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
+from ivr.services.dispatch import Dispatcher
+from ivr.services.queue import WaitingCalls
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
 
@@ -33,6 +45,10 @@ class Services:
     settings: Settings
     flows: dict[str, Flow]
     clock: SystemClock
+    """The flows' clock (business hours); tests set a fixed one."""
+    line_clock: SystemClock = field(default_factory=SystemClock)
+    """The waiting line's clock: waits, timers and promises run on real time, shared by the
+    web and worker processes (a test's fixed flow clock must not stop them)."""
 
     @cached_property
     def database(self) -> Database:
@@ -64,8 +80,61 @@ class Services:
         return SqlCallRecords(self.database)
 
     @cached_property
-    def agent_pool(self) -> SqlAgentPool:
-        return SqlAgentPool(self.database)
+    def line(self) -> RedisWaitingLine:
+        return RedisWaitingLine(self.redis)
+
+    @cached_property
+    def queue_records(self) -> SqlQueueRecords:
+        return SqlQueueRecords(self.database)
+
+    @cached_property
+    def business_zone(self) -> str:
+        flow = self.flows[self.settings.default_flow]
+        hours = flow.business_hours()
+        return hours.hours.timezone.key if hours else "UTC"
+
+    @cached_property
+    def waiting(self) -> WaitingCalls:
+        return WaitingCalls(
+            line=self.line,
+            records=self.queue_records,
+            callbacks=self.callbacks,
+            dispatch=self.jobs,
+            clock=self.line_clock,
+            settings=self.settings.queue,
+            check_number=self.dialing_policy.check,
+        )
+
+    @cached_property
+    def callbacks(self) -> SqlCallbackBook:
+        return SqlCallbackBook(self.database)
+
+    @cached_property
+    def dialing_policy(self) -> DialingPolicy:
+        """Every number dialled because someone typed it goes through this."""
+        s = self.settings
+        return DialingPolicy(
+            allowed_regions=s.dial_regions,
+            default_region=region_of(s.twilio_phone_number),
+            refused_numbers=frozenset({s.twilio_phone_number}),
+        )
+
+    @cached_property
+    def click_to_call(self) -> ClickToCall:
+        return ClickToCall(
+            policy=self.dialing_policy,
+            flow=self.flows[self.settings.default_flow],
+            step=self.settings.click_to_call_step
+            or self.flows[self.settings.default_flow].fallback,
+            business_number=self.settings.twilio_phone_number,
+            carrier=self.carrier,
+            calls=SqlClickToCallRecords(self.database),
+            customers=self.records,
+            callbacks=self.callbacks,
+            pending=RedisPendingRequests(self.redis, ttl_seconds=CLAIM_TTL_SECONDS),
+            links=self.links,
+            clock=self.clock,
+        )
 
     @cached_property
     def carrier(self) -> TwilioCarrier:
@@ -83,19 +152,44 @@ class Services:
             dispatch=self.jobs,
             clock=self.clock,
             default_region=region_of(self.settings.twilio_phone_number),
+            waiting=self.waiting,
         )
 
     @cached_property
-    def dispatcher(self) -> AgentDispatcher:
-        return AgentDispatcher(
-            pool=self.agent_pool,
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(
+            line=self.line,
+            records=self.queue_records,
+            callbacks=self.callbacks,
             carrier=self.carrier,
             links=self.links,
             later=self.jobs,
-            clock=self.clock,
+            clock=self.line_clock,
+            settings=self.settings.queue,
             business_number=self.settings.twilio_phone_number,
+            business_zone=self.business_zone,
             ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
         )
+
+    # The JSON API (ivr/web/api).
+
+    @cached_property
+    def api_access(self) -> ApiAccess:
+        return ApiAccess(
+            SqlApiTokens(self.database), self.clock, environment_token=self.settings.api_token
+        )
+
+    @cached_property
+    def agent_admin(self) -> AgentAdmin:
+        return AgentAdmin(SqlAgentDirectory(self.database))
+
+    @cached_property
+    def customer_history(self) -> SqlCustomerHistory:
+        return SqlCustomerHistory(self.database)
+
+    @cached_property
+    def callback_reports(self) -> SqlCallbackReports:
+        return SqlCallbackReports(self.database)
 
     def close(self) -> None:
         if "database" in self.__dict__:
@@ -112,4 +206,22 @@ def build_services(settings: Settings) -> Services:
             f"IVR_DEFAULT_FLOW={settings.default_flow!r} is not among the call flows in "
             f"{settings.callflows_dir}: {', '.join(sorted(flows))}"
         )
+    settings = replace(settings, click_to_call_step=_click_to_call_step(settings, flows))
     return Services(settings=settings, flows=flows, clock=SystemClock())
+
+
+def _click_to_call_step(settings: Settings, flows: dict[str, Flow]) -> str:
+    """Where an answered click-to-call visitor goes: the configured queue step, else the
+    default flow's ``support_queue``, else its fallback (a person, whatever the flow)."""
+    flow = flows[settings.default_flow]
+    step = settings.click_to_call_step
+    if step is None:
+        return "support_queue" if "support_queue" in flow.steps else flow.fallback
+    if not isinstance(flow.steps.get(step), QueueStep):
+        queues = sorted(name for name, s in flow.steps.items() if isinstance(s, QueueStep))
+        raise ConfigError(
+            f"IVR_CLICK_TO_CALL_STEP={step!r} is not a queue step of the default flow "
+            f"{settings.default_flow!r} ({flow.source}); its queue steps: "
+            + (", ".join(queues) or "none")
+        )
+    return step

@@ -170,3 +170,78 @@ def demo(port: int, sandbox_port: int) -> None:
     from ivr.demo import run_demo
 
     sys.exit(run_demo(web_port=port, sandbox_port=sandbox_port))
+
+
+@main.group("tokens", cls=click.Group)
+def tokens() -> None:
+    """Bearer tokens for the JSON API (/api/v1): stored only as SHA-256 digests."""
+
+
+def _access():
+    from ivr.adapters.sql.database import Database
+    from ivr.adapters.sql.tokens import SqlApiTokens
+    from ivr.bootstrap import SystemClock
+    from ivr.services.access import ApiAccess
+
+    database = Database(database_url())
+    return database, ApiAccess(SqlApiTokens(database), SystemClock(), environment_token=None)
+
+
+@tokens.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "manager", "agent"]),
+    help="agent: agents, queues, status; manager: also customers, callbacks; admin: also "
+    "adding and changing agents.",
+)
+@click.option("--name", default="", help="A label saying whose or what it is.")
+def tokens_create(role: str, name: str) -> None:
+    """Make a token and print it once: only its digest is kept, so it cannot be shown again."""
+    from ivr.core.access import Role
+
+    database, access = _access()
+    try:
+        issued = access.issue(Role(role), name=name.strip() or f"{role} token")
+    finally:
+        database.dispose()
+    click.echo(issued.token)
+    click.echo(
+        f"token {issued.record.id} ({issued.record.name}, {role}); store it now, it is not "
+        "shown again",
+        err=True,
+    )
+
+
+@tokens.command("list")
+def tokens_list() -> None:
+    """Every token: id, role, name, when made, last used, revoked (never the token)."""
+    database, access = _access()
+    try:
+        records = access.tokens()
+    finally:
+        database.dispose()
+
+    def when(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    click.echo(f"{'id':>4}  {'role':<8} {'created':<16}  {'last used':<16}  {'revoked':<16}  name")
+    for record in records:
+        click.echo(
+            f"{record.id:>4}  {record.role:<8} {when(record.created_at):<16}  "
+            f"{when(record.last_used_at):<16}  {when(record.revoked_at):<16}  {record.name}"
+        )
+
+
+@tokens.command("revoke")
+@click.argument("token_id", metavar="ID", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Refuse this token from now on (idempotent)."""
+    database, access = _access()
+    try:
+        record = access.revoke(token_id)
+    finally:
+        database.dispose()
+    if record is None:
+        raise click.ClickException(f"there is no token {token_id} (see: ivr tokens list)")
+    click.echo(f"token {record.id} ({record.name}, {record.role}) is revoked")

@@ -14,11 +14,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
 
 TWILIO_API_DEFAULT = "https://api.twilio.com"
+API_TOKEN_MIN_LENGTH = 32
 
 
 class ConfigError(Exception):
@@ -97,7 +99,33 @@ class Settings:
     default_flow: str = "demo"
     agent_ring_timeout_seconds: int = 20
     queue: QueueSettings = field(default_factory=QueueSettings)
+    api_token: str | None = field(default=None, repr=False)
+    """``IVR_API_TOKEN``: accepted by the JSON API as an admin token, for automation."""
+    click_to_call_origins: frozenset[str] = frozenset()
+    """Site origins (``https://www.example.com``) whose pages may post to ``/click-to-call``
+    cross-origin; the app's own origin (of ``PUBLIC_BASE_URL``) always may."""
+    dial_countries: frozenset[str] | None = None
+    """ISO regions a visitor's number may be in; None: the business number's region."""
+    click_to_call_limit_per_ip: str = "5/hour;20/day"
+    click_to_call_limit_per_number: str = "3/hour"
+    click_to_call_limit_global: str = "200/hour"
+    """Flask-Limiter rate strings (``N/second|minute|hour|day``, ``;`` between several)."""
+    click_to_call_step: str | None = None
+    """The queue step of the default flow a visitor who answers our call is put into; None:
+    ``support_queue`` if the flow has one, else its fallback (resolved in ``build_services``)."""
+    trusted_proxies: int = 0
+    """Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, the
+    peer address is the visitor's)."""
+    business_name: str = "Acme Utilities"
+    """How the business introduces itself when it calls a visitor back."""
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dial_regions(self) -> frozenset[str]:
+        if self.dial_countries:
+            return self.dial_countries
+        parsed = phonenumbers.parse(self.twilio_phone_number, None)
+        return frozenset({phonenumbers.region_code_for_number(parsed)})
 
 
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -163,6 +191,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
     ring = env.get("IVR_AGENT_RING_TIMEOUT", "20").strip()
     if not ring.isdigit() or not 5 <= int(ring) <= 120:
         raise ConfigError(f"IVR_AGENT_RING_TIMEOUT={ring!r} must be whole seconds from 5 to 120")
+    api_token = env.get("IVR_API_TOKEN", "").strip() or None
+    if api_token is not None and len(api_token) < API_TOKEN_MIN_LENGTH:
+        raise ConfigError(
+            f"IVR_API_TOKEN is too short: use at least {API_TOKEN_MIN_LENGTH} random characters "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    click_to_call = _click_to_call_settings(env)
     return Settings(
         twilio_account_sid=sid,
         twilio_auth_token=token,
@@ -176,7 +211,89 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
         agent_ring_timeout_seconds=int(ring),
         queue=queue_settings(env),
+        api_token=api_token,
+        **click_to_call,
     )
+
+
+def _click_to_call_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    origins = frozenset(
+        _check_origin("IVR_CLICK_TO_CALL_ORIGINS", item)
+        for item in env.get("IVR_CLICK_TO_CALL_ORIGINS", "").split(",")
+        if item.strip()
+    )
+    listed = env.get("IVR_DIAL_COUNTRIES", "").split(",")
+    countries = frozenset(item.strip().upper() for item in listed if item.strip())
+    unknown = sorted(countries - phonenumbers.SUPPORTED_REGIONS)
+    if unknown:
+        raise ConfigError(
+            f"IVR_DIAL_COUNTRIES: {', '.join(unknown)} are not ISO 3166 region codes "
+            "(expected e.g. US,CA)"
+        )
+    limits = {}
+    for name, key, default in (
+        ("IVR_CLICK_TO_CALL_LIMIT_PER_IP", "click_to_call_limit_per_ip", "5/hour;20/day"),
+        ("IVR_CLICK_TO_CALL_LIMIT_PER_NUMBER", "click_to_call_limit_per_number", "3/hour"),
+        ("IVR_CLICK_TO_CALL_LIMIT_GLOBAL", "click_to_call_limit_global", "200/hour"),
+    ):
+        limits[key] = _check_rate_limit(name, env.get(name, "").strip() or default)
+    step = env.get("IVR_CLICK_TO_CALL_STEP", "").strip() or None
+    proxies = env.get("IVR_TRUSTED_PROXIES", "0").strip() or "0"
+    if not proxies.isdigit() or int(proxies) > 5:
+        raise ConfigError(
+            f"IVR_TRUSTED_PROXIES={proxies!r} must be the number of proxies in front of the app, "
+            "0 to 5"
+        )
+    name = env.get("IVR_BUSINESS_NAME", "").strip() or "Acme Utilities"
+    if len(name) > 80:
+        raise ConfigError("IVR_BUSINESS_NAME is too long: at most 80 characters")
+    return {
+        "click_to_call_origins": origins,
+        "dial_countries": countries or None,
+        "click_to_call_step": step,
+        "trusted_proxies": int(proxies),
+        "business_name": name,
+        **limits,
+    }
+
+
+def _check_origin(name: str, value: str) -> str:
+    """An origin is scheme, host and port, nothing else: it is compared exactly with the
+    browser's ``Origin`` header, so a path or a wildcard would never match (or match too much)."""
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"{name}: {value.strip()!r} has a port that is not a number") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "*" in text:
+        raise ConfigError(
+            f"{name}: {value.strip()!r} is not a site origin such as https://www.example.com "
+            "(scheme and host, no wildcard)"
+        )
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise ConfigError(f"{name}: {value.strip()!r} must be an origin only, without a path")
+    return origin_of(text)
+
+
+def origin_of(url: str) -> str:
+    """``https://Example.com:443/x`` → ``https://example.com``: the form browsers send."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}{port}"
+
+
+def _check_rate_limit(name: str, value: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(
+            f"{name}={value!r} is not a rate limit such as 5/hour or 5/hour;20/day"
+        ) from None
+    return value
 
 
 def _check_database_url(url: str) -> str:

@@ -139,6 +139,7 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
         f"  Agents' phones:     {agents}\n"
         f"  Known customers:    {customers}\n"
         f"  Web app:            {env['PUBLIC_BASE_URL']}  (/healthz, /metrics)\n"
+        f"  Click-to-call demo: {env['PUBLIC_BASE_URL']}/click-to-call/demo\n"
         "  Ctrl-C stops everything.\n"
     )
     threading.Thread(

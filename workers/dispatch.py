@@ -1,23 +1,27 @@
-"""Jobs that get waiting callers in front of agents: one dispatcher at a time, for all queues."""
+"""Jobs of the waiting line: dispatch (match free agents with the line), sweep (repair).
+
+Matching is atomic in Redis, so several workers may dispatch at once without booking an agent
+or a caller twice; the sweep runs every ``IVR_SWEEP_SECONDS`` and schedules its successor.
+"""
 
 from __future__ import annotations
 
-from ivr.core.calls import CallStatus
 from workers.runtime import services
-
-LOCK = "ivr:lock:dispatch"
-LOCK_SECONDS = 120
-"""Longer than a dispatch can take: a REST request per agent rung, each up to 10 s."""
 
 
 def dispatch() -> list[str]:
-    """Ring a free, capable agent for each caller waiting in any queue."""
+    return services().dispatcher.dispatch()
+
+
+def sweep() -> dict[str, int]:
     built = services()
-    with built.redis.lock(LOCK, timeout=LOCK_SECONDS, blocking_timeout=30):
-        return built.dispatcher.dispatch()
+    try:
+        return built.dispatcher.sweep()
+    finally:
+        built.jobs.sweep_done(built.settings.queue.sweep_seconds)
 
 
 def agent_leg_ended(call_sid: str, agent_id: int, status: str) -> list[str]:
-    built = services()
-    with built.redis.lock(LOCK, timeout=LOCK_SECONDS, blocking_timeout=30):
-        return built.dispatcher.leg_ended(call_sid, agent_id, CallStatus(status))
+    """Kept for jobs enqueued before the Redis line: an agent leg's end is now handled by the
+    caller's Dial action; just look at the line again."""
+    return services().dispatcher.dispatch()

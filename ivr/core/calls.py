@@ -71,4 +71,6 @@ class Outcome(StrEnum):
     HUNG_UP = "hung-up"
     ABANDONED = "abandoned"
     LEFT_QUEUE = "left-queue"
+    CALLBACK = "callback-promised"
+    """They left the line with a callback that keeps their place."""
     ERROR = "error"

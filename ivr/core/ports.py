@@ -11,7 +11,6 @@ from typing import Any, Protocol
 
 from ivr.core.callers import CallerId
 from ivr.core.calls import CallStatus
-from ivr.core.routing import FreeAgent, WaitingCaller
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,6 @@ class AgentDispatch(Protocol):
 
     def caller_waiting(self) -> None: ...
 
-    def agent_leg_ended(self, call_sid: str, agent_id: int, status: CallStatus) -> None: ...
-
 
 @dataclass(frozen=True)
 class OutboundLeg:
@@ -137,28 +134,24 @@ class Carrier(Protocol):
         """Start the call; returns its CallSid."""
         ...
 
-
-class AgentPool(Protocol):
-    """Who is waiting and which agents are free: the database's view until the queue issue."""
-
-    def waiting_callers(self, now: datetime) -> list[WaitingCaller]:
-        """Callers holding in any queue, oldest first."""
+    def redirect(self, call_sid: str, url: str) -> None:
+        """Send a call in progress to new TwiML (a caller on hold to their agent). Raises an
+        error with ``code`` 20404 or 21220 when the call is gone."""
         ...
 
-    def agents_ringing(self, now: datetime) -> dict[str, int]:
-        """Agent legs placed but not yet connected to a caller, by carrier queue."""
+
+class PendingRequests(Protocol):
+    """One click-to-call request at a time per number: a claim held while the visitor's call
+    is placed and while they are in line, released when the call is over or never placed."""
+
+    def claim(self, number: str, holder: str) -> str | None:
+        """Take the number for ``holder``; None when taken, else the holder that has it."""
         ...
 
-    def free_agents(self, now: datetime) -> list[FreeAgent]:
-        """Active agents not on or ringing for a call, longest idle first."""
+    def hand_over(self, number: str, holder: str, new_holder: str) -> bool:
+        """Give the claim to ``new_holder`` (the placed call's CallSid) if ``holder`` has it."""
         ...
 
-    def agents_resting(self, now: datetime) -> bool:
-        """Whether some agent is only temporarily not ready (they let a call ring out)."""
+    def release(self, number: str, holder: str) -> bool:
+        """Drop the claim if ``holder`` still has it (never someone else's)."""
         ...
-
-    def open_agent_leg(self, call_sid: str, agent: FreeAgent, queue: str, at: datetime) -> None: ...
-
-    def rest_agent(self, agent_id: int, until: datetime) -> None: ...
-
-    def leg_took_a_caller(self, call_sid: str) -> bool: ...

@@ -59,6 +59,8 @@ class LineEntry:
     customer_id: int | None = None
     language: str | None = None
     flow: str | None = None
+    step: str | None = None
+    """The flow step that queued them: where they go back to if an agent does not answer."""
     preferred_agent: int | None = None
     """The agent who last spoke to this caller (sticky routing), if any."""
     preferred_until: float | None = None

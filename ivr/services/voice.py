@@ -7,19 +7,22 @@ knows about HTTP or TwiML.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from redis.exceptions import RedisError
 
 from ivr.core.callers import CallerId, parse_caller_id
 from ivr.core.calls import FINAL_STATUSES, Outcome
 from ivr.core.errors import FlowError
 from ivr.core.flows import interpreter
 from ivr.core.flows.context import CallContext, CallerInput
-from ivr.core.flows.instructions import Enqueue, FlowState, Turn
+from ivr.core.flows.instructions import Enqueue, FlowState, Say, Turn
 from ivr.core.flows.model import Flow, Language
 from ivr.core.flows.paths import knows_the_caller_after_a_reply
 from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
 from ivr.core.routing import carrier_queue_name
+from ivr.services.queue import WaitingCalls
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ class VoiceCalls:
         dispatch: AgentDispatch,
         clock: Clock,
         default_region: str | None = None,
+        waiting: WaitingCalls | None = None,
     ) -> None:
         if default_flow not in flows:
             raise FlowError([f"the default flow {default_flow!r} is not among {sorted(flows)}"])
@@ -56,6 +60,7 @@ class VoiceCalls:
         self._default_flow = default_flow
         self._records = records
         self._dispatch = dispatch
+        self._waiting = waiting
         self._clock = clock
         self._region = default_region
         # Flows whose later turns never depend on who calls save a lookup per webhook.
@@ -112,9 +117,36 @@ class VoiceCalls:
                 queue=queue,
                 skills=skills,
             )
-            if queue:
-                self._dispatch.caller_waiting()
+            self._join_if_queued(call.call_sid, turn, caller, customer_id)
         return turn
+
+    def _join_if_queued(
+        self, call_sid: str, turn: Turn, caller: CallerId, customer_id: int | None
+    ) -> None:
+        """A turn that ends in a queue step puts the caller in the line."""
+        enqueue = next((i for i in turn.instructions if isinstance(i, Enqueue)), None)
+        if enqueue is None or not call_sid:
+            return
+        if self._waiting is None:
+            self._dispatch.caller_waiting()
+            return
+        if customer_id is None and caller.e164:
+            known = self._records.customer_for(caller.e164)
+            customer_id = known.id if known else None
+        try:
+            self._waiting.join(
+                call_sid,
+                queue=enqueue.queue,
+                skills=frozenset(enqueue.skills),
+                number=caller.e164,
+                customer_id=customer_id,
+                language=enqueue.resume.language,
+                flow=enqueue.resume.flow,
+                step=enqueue.resume.step,
+            )
+        except RedisError:
+            # Hold them anyway: the hold loop and the sweep put them in line when Redis is back.
+            log.exception("could not put %s in line; holding them regardless", call_sid)
 
     def resume(
         self, call_sid: str, from_raw: str | None, state: FlowState, given: CallerInput
@@ -125,7 +157,49 @@ class VoiceCalls:
             call_sid, self.caller(from_raw), look_up=self._knows_caller_later[flow.name]
         )
         turn = interpreter.resume(flow, state, context, given)
-        self._after_turn(call_sid, turn)
+        self._after_turn(call_sid, turn, from_raw)
+        return turn
+
+    def enter(
+        self,
+        call: InboundCall,
+        state: FlowState,
+        *,
+        before: Callable[[Language], tuple[Say, ...]] = lambda _: (),
+    ) -> Turn:
+        """A call the app placed to a customer (``call.to_number``) joins the flow at
+        ``state.step``: a click-to-call visitor who answered goes into the queue step.
+        ``before(language)`` is said first. The record may have been opened when the call was
+        placed, or not yet (this webhook can win that race): either way it ends up whole."""
+        flow = self.flow(state.flow)
+        if state.step not in flow.steps:
+            raise UnknownFlowState([f"flow {flow.name!r} has no step {state.step!r}"])
+        customer = self.caller(call.to_number)
+        context, customer_id = self._context(call.call_sid, customer)
+        spoken = interpreter.language_for(flow, context, state.language)
+        turn = interpreter.enter(
+            flow, state.step, context, language=spoken, before=before(flow.languages[spoken])
+        )
+        queue, skills = _queue_of(turn)
+        if call.call_sid:
+            self._records.open_call_with_turn(
+                NewCall(
+                    call_sid=call.call_sid,
+                    caller=self.caller(call.from_raw),
+                    to_number=customer.e164 or call.to_number,
+                    direction=call.direction,
+                    flow=flow.name,
+                    started_at=context.now,
+                    customer_id=customer_id,
+                ),
+                visited=turn.visited,
+                outcome=turn.outcome,
+                language=turn.language,
+                queue=queue,
+                skills=skills,
+            )
+            # The visitor waits in line like a caller; their number is the one we called.
+            self._join_if_queued(call.call_sid, turn, customer, customer_id)
         return turn
 
     def fallback(self, call_sid: str, state: FlowState | None) -> Turn:
@@ -217,7 +291,7 @@ class VoiceCalls:
             self._records.log(call_sid, "voicemail", {"recording_sid": recording_sid})
         return kept
 
-    def _after_turn(self, call_sid: str, turn: Turn) -> None:
+    def _after_turn(self, call_sid: str, turn: Turn, from_raw: str | None = None) -> None:
         queue, skills = _queue_of(turn)
         if call_sid:
             self._records.record_turn(
@@ -229,13 +303,15 @@ class VoiceCalls:
                 skills=skills,
             )
         if queue and call_sid:
-            self._dispatch.caller_waiting()
+            self._join_if_queued(call_sid, turn, self.caller(from_raw), None)
 
     def status(self, report: StatusReport) -> bool:
         """A status callback: idempotent, and an agent leg that ended frees its agent."""
         changed = self._records.record_status(report)
-        if changed and report.agent_id is not None and report.status in FINAL_STATUSES:
-            self._dispatch.agent_leg_ended(report.call_sid, report.agent_id, report.status)
+        if changed and report.status in FINAL_STATUSES and self._waiting is not None:
+            # A caller who hangs up while on hold (or while confirming a callback) leaves the
+            # line; the Enqueue action says so too, but a status callback is never lost.
+            self._waiting.call_ended(report.call_sid)
         return changed
 
 

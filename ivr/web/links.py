@@ -19,13 +19,18 @@ STEP = "/voice/step"
 HOLD = "/voice/hold"
 HOLD_LEAVE = "/voice/hold/leave"
 QUEUE_DONE = "/voice/queue-done"
-BRIDGING = "/voice/bridging"
-AGENT_ANSWER = "/voice/agent/answer"
-AGENT_ACCEPT = "/voice/agent/accept"
-AGENT_AFTER = "/voice/agent/after"
 RECORDING = "/voice/recording"
 HOLD_MUSIC = "/voice/hold-music.wav"
 LAST_RESORT = "/voice/last-resort"
+QUEUE_CONNECT = "/voice/queue/connect"
+QUEUE_DIALED = "/voice/queue/dialed"
+AGENT_WHISPER = "/voice/agent/whisper"
+AGENT_TAKE = "/voice/agent/take"
+CALLBACK_CONFIRM = "/voice/callback/confirm"
+CALLBACK_ANSWER = "/voice/callback/answer"
+CALLBACK_STATUS = "/voice/callback/status"
+CALLBACK_HOLD = "/voice/callback/hold"
+CLICK_TO_CALL_ANSWER = "/voice/click-to-call/answer"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
@@ -79,9 +84,6 @@ class PublicUrls:
     def queue_done(self, state: FlowState, queue: str) -> str:
         return self._url(QUEUE_DONE, {**state_params(state), "queue": queue})
 
-    def bridging(self, queue: str, language: str = "en") -> str:
-        return self._url(BRIDGING, {"queue": queue, "lang": language})
-
     def hold_music(self) -> str:
         return self._url(HOLD_MUSIC)
 
@@ -91,14 +93,33 @@ class PublicUrls:
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)
 
-    def agent_answer(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_ANSWER, {"queue": queue, "agent": str(agent_id)})
-
-    def agent_accept(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_ACCEPT, {"queue": queue, "agent": str(agent_id)})
-
-    def agent_after(self, queue: str, agent_id: int) -> str:
-        return self._url(AGENT_AFTER, {"queue": queue, "agent": str(agent_id)})
+    def click_to_call_answer(self, state: FlowState) -> str:
+        return self._url(CLICK_TO_CALL_ANSWER, state_params(state))
 
     def agent_status(self, queue: str, agent_id: int) -> str:
         return self._url(STATUS, {"queue": queue, "agent": str(agent_id)})
+
+    # The Redis line (queue issue): an entry is a caller's CallSid or ``cb-<id>``.
+    def queue_connect(self, entry_id: str, agent_id: int) -> str:
+        return self._url(QUEUE_CONNECT, {"entry": entry_id, "agent": str(agent_id)})
+
+    def queue_dialed(self, entry_id: str, agent_id: int) -> str:
+        return self._url(QUEUE_DIALED, {"entry": entry_id, "agent": str(agent_id)})
+
+    def agent_whisper(self, entry_id: str, agent_id: int) -> str:
+        return self._url(AGENT_WHISPER, {"entry": entry_id, "agent": str(agent_id)})
+
+    def agent_take(self, entry_id: str, agent_id: int) -> str:
+        return self._url(AGENT_TAKE, {"entry": entry_id, "agent": str(agent_id)})
+
+    def callback_confirm(self, state: FlowState, attempt: int = 0) -> str:
+        return self._url(CALLBACK_CONFIRM, {**state_params(state), "try": str(attempt)})
+
+    def callback_answer(self, callback_id: int, agent_id: int) -> str:
+        return self._url(CALLBACK_ANSWER, {"callback": str(callback_id), "agent": str(agent_id)})
+
+    def callback_status(self, callback_id: int, agent_id: int) -> str:
+        return self._url(CALLBACK_STATUS, {"callback": str(callback_id), "agent": str(agent_id)})
+
+    def callback_hold(self, entry_id: str) -> str:
+        return self._url(CALLBACK_HOLD, {"entry": entry_id})

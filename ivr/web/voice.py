@@ -17,15 +17,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.bootstrap import Services
 from ivr.core.calls import parse_status
 from ivr.core.flows.context import CallerInput
-from ivr.core.holding import (
-    AGENT_ACCEPT_KEY,
-    AGENT_ACCEPT_TIMEOUT_SECONDS,
-    LEAVE_KEY,
-    held_too_long,
-    hold_announcement,
-    phrases,
-    spoken_queue,
-)
+from ivr.core.holding import held_too_long, hold_lines, wants_callback, wants_voicemail
 from ivr.core.ports import StatusReport
 from ivr.services.voice import InboundCall, UnknownFlowState
 from ivr.web import links as paths
@@ -123,7 +115,7 @@ def _keep_holding() -> VoiceResponse:
 
 
 def _connect_anyway() -> VoiceResponse:
-    """A <Queue url> document: an empty one lets the bridge to the agent go ahead."""
+    """A whisper document: an empty one lets the bridge to the agent go ahead."""
     return VoiceResponse()
 
 
@@ -137,10 +129,9 @@ def _agent_apology() -> VoiceResponse:
 NOT_A_CALL_DOCUMENT = {
     paths.HOLD: _keep_holding,
     paths.HOLD_LEAVE: _keep_holding,
-    paths.BRIDGING: _connect_anyway,
-    paths.AGENT_ANSWER: _agent_apology,
-    paths.AGENT_ACCEPT: _agent_apology,
-    paths.AGENT_AFTER: _agent_apology,
+    paths.AGENT_WHISPER: _agent_apology,
+    paths.AGENT_TAKE: _agent_apology,
+    paths.CALLBACK_STATUS: lambda: VoiceResponse(),
 }
 """Documents that run where the flow's fallback would not be valid TwiML (a wait loop, a
 dequeue announcement) or not for the caller (an agent's leg)."""
@@ -204,40 +195,65 @@ def step() -> Response:
     return respond(turn)
 
 
+def carrier_queue() -> tuple[str, frozenset[str]]:
+    """The queue and skills a hold URL names (``support+billing``)."""
+    name, *skills = request.args.get("queue", "")[:64].split("+")
+    return name, frozenset(s for s in skills if s)
+
+
 @bp.route(paths.HOLD, methods=METHODS)
 @twilio_signed
 def hold() -> Response:
-    """The Enqueue waitUrl: played in a loop while the caller holds."""
+    """The Enqueue waitUrl, requested again each time its document ends: music, and now and
+    then the caller's place and an honest estimate, with the ways out of the line."""
     state = flow_state()
-    queue = request.args.get("queue", "")[:64]
     response = VoiceResponse()
     if held_too_long(int_param("QueueTime")):
         response.leave()
         return twiml_response(response)
-    announcement = hold_announcement(state.language, position=int_param("QueuePosition"))
-    spoken = services().voice.language_of(state.flow, state.language)
+    svc = services()
+    queue, skills = carrier_queue()
+    news = svc.waiting.hold(
+        call_sid(),
+        queue=queue,
+        skills=skills,
+        language=state.language,
+        flow=state.flow,
+        step=state.step,
+        queue_seconds=int_param("QueueTime"),
+    )
+    spoken = svc.voice.language_of(state.flow, state.language)
+    lines = hold_lines(news, spoken.code)
     speech, voice = spoken.speech, spoken.voice
-    if announcement.language != spoken.code:
+    if lines.language != spoken.code:
         speech, voice = "en-US", None  # no hold phrases in this language: English, said so
     gather = response.gather(
-        input="dtmf",
+        input="dtmf speech",
         num_digits=1,
         timeout=1,
-        action=services().links.hold_leave(state, queue),
+        speech_timeout="auto",
+        hints=", ".join(lines.hints),
+        language=speech,
+        action=svc.links.hold_leave(state, request.args.get("queue", "")[:64]),
         method="POST",
     )
-    for line in announcement.lines:
+    for line in lines.lines:
         gather.say(line, language=speech, voice=voice)
-    gather.play(services().links.hold_music())
+    gather.play(svc.links.hold_music())
     return twiml_response(response)
 
 
 @bp.route(paths.HOLD_LEAVE, methods=METHODS)
 @twilio_signed
 def hold_leave() -> Response:
-    """A key pressed while holding: the leave key takes the caller out of the queue."""
+    """A key or a few words while holding: a callback (keeping the place) or a message."""
     response = VoiceResponse()
-    if param("Digits", 8) == LEAVE_KEY:
+    digits, speech = param("Digits", 8), param("SpeechResult", 200)
+    if wants_callback(digits, speech):
+        services().waiting.want_to_leave(call_sid(), "callback")
+        response.leave()
+    elif wants_voicemail(digits, speech):
+        services().waiting.want_to_leave(call_sid(), "voicemail")
         response.leave()
     return twiml_response(response)
 
@@ -245,7 +261,17 @@ def hold_leave() -> Response:
 @bp.route(paths.QUEUE_DONE, methods=METHODS)
 @twilio_signed
 def queue_done() -> Response:
-    """The Enqueue action: the caller left the queue (bridged, hung up, left, error)."""
+    """The Enqueue action: the caller left the carrier's queue (hung up, left, redirected)."""
+    result = param("QueueResult", 32)
+    if result == "redirected":
+        return acknowledged()  # the dispatcher sent them to an agent; the new URL runs
+    intent = services().waiting.left(
+        call_sid(), result=result, queue_seconds=int_param("QueueTime")
+    )
+    if intent == "callback":
+        from ivr.web.voice_line import confirm_callback_number
+
+        return confirm_callback_number(flow_state(), attempt=0)
     turn = services().voice.left_queue(
         call_sid(),
         param("From", 64),
@@ -254,71 +280,6 @@ def queue_done() -> Response:
         queue_seconds=int_param("QueueTime"),
     )
     return respond(turn)
-
-
-@bp.route(paths.BRIDGING, methods=METHODS)
-@twilio_signed
-def bridging() -> Response:
-    """The Queue noun's url, run on the caller's leg just before an agent is connected."""
-    svc = services()
-    spoken = svc.voice.bridged(
-        call_sid(), param("DequeingCallSid", 64) or None, queue_seconds=int_param("QueueTime")
-    )
-    response = VoiceResponse()
-    response.say(phrases(spoken.code)["connecting"], language=spoken.speech, voice=spoken.voice)
-    return twiml_response(response)
-
-
-def _agent_query() -> tuple[str, int]:
-    agent = request.args.get("agent", "")[:12]
-    return request.args.get("queue", "")[:64], int(agent) if agent.isdigit() else 0
-
-
-@bp.route(paths.AGENT_ANSWER, methods=METHODS)
-@twilio_signed
-def agent_answer() -> Response:
-    """An agent's phone was answered: say where the call is from and ask for a key, so that
-    an agent's voicemail or an auto-answer never takes a caller out of the queue."""
-    queue, agent_id = _agent_query()
-    words = phrases("en")
-    response = VoiceResponse()
-    gather = response.gather(
-        input="dtmf",
-        num_digits=1,
-        timeout=AGENT_ACCEPT_TIMEOUT_SECONDS,
-        action=services().links.agent_accept(queue, agent_id),
-        method="POST",
-    )
-    gather.say(words["agent_whisper"].format(queue=spoken_queue(queue)), language="en-US")
-    response.say(words["agent_not_taken"], language="en-US")
-    response.hangup()
-    return twiml_response(response)
-
-
-@bp.route(paths.AGENT_ACCEPT, methods=METHODS)
-@twilio_signed
-def agent_accept() -> Response:
-    """The agent pressed a key: 1 takes the caller at the head of the queue."""
-    queue, agent_id = _agent_query()
-    response = VoiceResponse()
-    if param("Digits", 8) != AGENT_ACCEPT_KEY:
-        response.say(phrases("en")["agent_not_taken"], language="en-US")
-        response.hangup()
-        return twiml_response(response)
-    links = services().links
-    dial = response.dial(action=links.agent_after(queue, agent_id), method="POST", timeout=10)
-    dial.queue(queue, url=links.bridging(queue), method="POST")
-    return twiml_response(response)
-
-
-@bp.route(paths.AGENT_AFTER, methods=METHODS)
-@twilio_signed
-def agent_after() -> Response:
-    response = VoiceResponse()
-    if param("DialCallStatus", 32) not in ("completed", "answered"):
-        response.say(phrases("en")["agent_nobody"], language="en-US")
-    response.hangup()
-    return twiml_response(response)
 
 
 @bp.route(paths.RECORDING, methods=METHODS)

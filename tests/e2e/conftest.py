@@ -21,8 +21,10 @@ from werkzeug.serving import make_server
 
 from ivr import create_app
 from ivr.adapters.sql.database import Database
-from ivr.adapters.sql.models import Call, Voicemail
-from ivr.config import Settings
+from ivr.adapters.sql.models import Agent, Call, Callback, Voicemail
+from ivr.bootstrap import Services
+from ivr.config import QueueSettings, Settings
+from ivr.core.queueing import AgentState
 from ivr.sandbox import Sandbox
 from ivr.seed import seed_demo
 from tests.helpers import (
@@ -46,6 +48,19 @@ class Live:
     settings: Settings
     clock: FixedClock
     database: Database
+    services: Services
+
+    def agent_status(self, phone: str, status: str) -> None:
+        """An agent goes available or offline (as the API or their console would)."""
+        with self.database.unit_of_work() as session:
+            agent_id = session.scalar(select(Agent.id).where(Agent.phone == phone))
+        self.services.dispatcher.sync_agents()
+        self.services.dispatcher.set_agent_status(agent_id, AgentState(status))
+        self.services.jobs.caller_waiting()
+
+    def callbacks(self) -> list[Callback]:
+        with self.database.unit_of_work() as session:
+            return list(session.scalars(select(Callback).order_by(Callback.id)))
 
     def call(self, from_: str, *, scripted: bool = True):
         return self.sandbox.dial(BUSINESS_NUMBER, from_=from_, scripted=scripted)
@@ -54,7 +69,7 @@ class Live:
         return [
             c
             for c in self.sandbox.calls()
-            if c.direction == "outbound-api" and c.status == "ringing"
+            if c.direction in ("outbound-api", "outbound-dial") and c.status == "ringing"
         ]
 
     def agent_answers(self, *, timeout: float = 20.0):
@@ -122,6 +137,7 @@ def running(
         secret_key="e2e-secret-key-" + "0" * 16,
         callflows_dir=CALLFLOWS,
         agent_ring_timeout_seconds=5,
+        queue=QueueSettings(wrap_up_seconds=1, not_ready_seconds=30, sticky_days=0),
     )
     app = create_app(settings)
     app.extensions["ivr"].clock = clock
@@ -140,6 +156,10 @@ def running(
         "DATABASE_URL": sqlite_database,
         "SECRET_KEY": settings.secret_key,
         "IVR_AGENT_RING_TIMEOUT": "5",
+        "IVR_WRAP_UP_SECONDS": "1",
+        "IVR_NOT_READY_SECONDS": "30",
+        "IVR_STICKY_DAYS": "0",
+        "IVR_SWEEP_SECONDS": "2",
     }
     # The worker's log, for when a test says an agent's phone never rang.
     worker_log = (ARTIFACTS / "e2e-worker.log").open("ab")
@@ -151,7 +171,13 @@ def running(
         stderr=subprocess.STDOUT,
     )
     try:
-        yield Live(sandbox=sandbox, settings=settings, clock=clock, database=database)
+        yield Live(
+            sandbox=sandbox,
+            settings=settings,
+            clock=clock,
+            database=database,
+            services=app.extensions["ivr"],
+        )
     finally:
         worker.terminate()
         try:

@@ -61,12 +61,16 @@ def test_a_failure_in_the_hold_loop_keeps_the_caller_in_line(carrier) -> None:
     assert "<Play" in body
 
 
-def test_a_failure_while_bridging_lets_the_bridge_go_ahead(app, carrier) -> None:
+def test_a_failure_in_the_agents_whisper_gives_the_agent_an_apology(app, carrier) -> None:
+    """A whisper runs on the agent's leg: the caller's fallback (an Enqueue) is not valid
+    there, and would not be for the agent anyway."""
     with app.extensions["ivr"].database.engine.begin() as connection:
         connection.execute(text("DROP TABLE calls"))
     try:
-        response = carrier.post("/voice/bridging?queue=support", call_params(SID))
-        assert_valid_twiml(response.get_data(as_text=True), context="dequeue-announcement")
+        response = carrier.post("/voice/agent/whisper?entry=CA1&agent=1", call_params(SID))
+        body = response.get_data(as_text=True)
+        assert_valid_twiml(body, context="whisper")
+        assert "<Hangup" in body
     finally:
         from ivr.adapters.sql.models import Base
 

@@ -76,3 +76,95 @@ def test_default_flow_that_does_not_exist_stops_the_app(tmp_path: Path) -> None:
     settings = load_settings({**VALID, "IVR_DEFAULT_FLOW": "nope"}, instance_path=tmp_path)
     with pytest.raises(ConfigError, match="IVR_DEFAULT_FLOW='nope'"):
         create_app(settings)
+
+
+def test_queue_settings_are_validated_and_named(tmp_path):
+    from ivr.config import queue_settings
+
+    assert queue_settings({}).announce_every_seconds == 60
+    assert queue_settings({"IVR_WRAP_UP_SECONDS": "5"}).wrap_up_seconds == 5
+    for name, value in (
+        ("IVR_HOLD_ANNOUNCE_SECONDS", "5"),
+        ("IVR_WRAP_UP_SECONDS", "soon"),
+        ("IVR_CALLBACK_HOURS", "21:00-08:00"),
+    ):
+        with pytest.raises(ConfigError, match=name):
+            queue_settings({name: value})
+
+
+def test_ivr_api_token_is_optional_and_kept_out_of_the_settings_repr(tmp_path: Path) -> None:
+    assert load_settings(VALID, instance_path=tmp_path).api_token is None
+    token = "t" * 32
+    settings = load_settings({**VALID, "IVR_API_TOKEN": token}, instance_path=tmp_path)
+    assert settings.api_token == token
+    assert token not in repr(settings)
+
+
+def test_a_short_ivr_api_token_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="IVR_API_TOKEN is too short"):
+        load_settings({**VALID, "IVR_API_TOKEN": "t" * 31}, instance_path=tmp_path)
+
+
+def test_click_to_call_defaults(tmp_path: Path) -> None:
+    settings = load_settings(VALID, instance_path=tmp_path)
+
+    assert settings.click_to_call_origins == frozenset()
+    assert settings.dial_regions == frozenset({"US"})  # the business number's region
+    assert settings.click_to_call_limit_per_ip == "5/hour;20/day"
+    assert settings.click_to_call_limit_per_number == "3/hour"
+    assert settings.click_to_call_limit_global == "200/hour"
+    assert settings.trusted_proxies == 0
+
+
+def test_click_to_call_origins_are_normalised_to_what_browsers_send(tmp_path: Path) -> None:
+    env = {
+        **VALID,
+        "IVR_CLICK_TO_CALL_ORIGINS": "https://WWW.Acme.example:443/, http://a.test:8080",
+    }
+
+    origins = load_settings(env, instance_path=tmp_path).click_to_call_origins
+
+    assert origins == frozenset({"https://www.acme.example", "http://a.test:8080"})
+
+
+def test_dial_countries_are_read_as_iso_regions(tmp_path: Path) -> None:
+    env = {**VALID, "IVR_DIAL_COUNTRIES": "us, ca"}
+
+    assert load_settings(env, instance_path=tmp_path).dial_regions == frozenset({"US", "CA"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("IVR_CLICK_TO_CALL_ORIGINS", "*"),
+        ("IVR_CLICK_TO_CALL_ORIGINS", "https://*.acme.example"),
+        ("IVR_CLICK_TO_CALL_ORIGINS", "https://acme.example/widget"),
+        ("IVR_CLICK_TO_CALL_ORIGINS", "acme.example"),
+        ("IVR_CLICK_TO_CALL_ORIGINS", "https://acme.example:port"),
+        ("IVR_DIAL_COUNTRIES", "USA"),
+        ("IVR_CLICK_TO_CALL_LIMIT_PER_IP", "five an hour"),
+        ("IVR_CLICK_TO_CALL_LIMIT_PER_NUMBER", "3/fortnight"),
+        ("IVR_CLICK_TO_CALL_LIMIT_GLOBAL", "lots"),
+        ("IVR_TRUSTED_PROXIES", "-1"),
+        ("IVR_TRUSTED_PROXIES", "9"),
+        ("IVR_BUSINESS_NAME", "A" * 81),
+    ],
+)
+def test_each_wrong_click_to_call_value_is_named(name: str, value: str, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({**VALID, name: value}, instance_path=tmp_path)
+
+
+def test_the_click_to_call_step_must_be_a_queue_step_of_the_default_flow(tmp_path: Path) -> None:
+    from ivr.bootstrap import build_services
+
+    for step in ("no_such_step", "main_menu"):
+        settings = load_settings({**VALID, "IVR_CLICK_TO_CALL_STEP": step}, instance_path=tmp_path)
+        with pytest.raises(ConfigError, match="IVR_CLICK_TO_CALL_STEP"):
+            build_services(settings)
+    settings = load_settings(
+        {**VALID, "IVR_CLICK_TO_CALL_STEP": "billing_queue"}, instance_path=tmp_path
+    )
+    assert build_services(settings).settings.click_to_call_step == "billing_queue"
+    default = build_services(load_settings(VALID, instance_path=tmp_path))
+    assert default.settings.click_to_call_step == "support_queue"

@@ -258,3 +258,21 @@ class WaitEstimateSpoken(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     actual_wait_seconds: Mapped[int | None] = mapped_column(Integer)
     """Filled in when the caller reached an agent: the wait from ``at``."""
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API: only its SHA-256 is stored, never the token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    """A label saying whose or what it is (``wallboard``, ``crm-sync``)."""
+    role: Mapped[str] = mapped_column(String(16))
+    """agent, manager or admin."""
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """Hex SHA-256 of the token, the only form it is looked up by."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Written at most once a minute per token."""
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

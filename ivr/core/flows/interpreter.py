@@ -71,6 +71,24 @@ def start(flow: Flow, ctx: CallContext) -> Turn:
     return reply.turn()
 
 
+def enter(
+    flow: Flow,
+    step: str,
+    ctx: CallContext,
+    *,
+    language: str | None = None,
+    before: tuple[Say, ...] = (),
+) -> Turn:
+    """A call that joins the flow part-way: run ``step`` as if the caller had just arrived
+    there (a visitor the business called back goes straight to a queue step). ``before`` is
+    said first; the language is the caller's known one, else ``language``, else the flow's
+    default. ``resume`` cannot do this: resuming a queue step means the caller *left* it."""
+    reply = _Reply(flow, ctx, language_for(flow, ctx, language))
+    reply.add(*before)
+    reply.walk(step)
+    return reply.turn()
+
+
 def resume(flow: Flow, state: FlowState, ctx: CallContext, given: CallerInput) -> Turn:
     """Continue a call at ``state`` with what the carrier reported (keys, speech, dial status,
     queue result, recording, or a ``Continue`` event)."""
@@ -348,6 +366,14 @@ def _step_to_resume(flow: Flow, state: FlowState) -> Step:
             f'{flow.source}: call state is at step "{state.step}", which does not exist'
         )
     return step
+
+
+def language_for(flow: Flow, ctx: CallContext, preferred: str | None = None) -> str:
+    """The language ``enter`` speaks: the caller's known one, else ``preferred`` if the flow
+    has it, else the flow's default."""
+    if known := _known_language(flow, ctx):
+        return known
+    return preferred if preferred in flow.languages else flow.default_language
 
 
 def _known_language(flow: Flow, ctx: CallContext) -> str | None:

@@ -1,0 +1,104 @@
+"""Who may use the JSON API, and how their bearer tokens are made and recognised.
+
+A token is shown once, when it is made, and only its SHA-256 is kept: a leaked database then
+gives nobody a working token. SHA-256 rather than a password hash (argon2, bcrypt) because a
+token is 256 random bits, not something a person chose: there is nothing to guess, so a slow
+hash would only slow every request down.
+
+Roles are ranked; each one may do what the ones below it may::
+
+    agent     read agents and queues, set an agent's status
+    manager   also read customers (with their calls) and callbacks
+    admin     also add and change agents
+
+There is no link yet between a token and an agent, so an agent's token may set any agent's
+status; it may never read customers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+TOKEN_PREFIX = "ivr_"
+"""Marks our tokens, so secret scanners and people can tell what a leaked string is."""
+
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per token: a write on every request would
+make every read of the API a database write."""
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def may_act_as(self, required: Role) -> bool:
+        """Whether a holder of this role may do what ``required`` may."""
+        return self.rank >= required.rank
+
+
+_RANK = {Role.AGENT: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+
+
+def new_token() -> str:
+    """256 bits from the OS's CSPRNG, URL-safe, with our prefix."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """What is stored and looked up: the hex SHA-256 of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison (of digests, so the lengths never differ)."""
+    return hmac.compare_digest(token_digest(given), token_digest(expected))
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A token as stored: everything but the token itself."""
+
+    id: int
+    name: str
+    role: Role
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who made a request: a stored token, or the ``IVR_API_TOKEN`` from the environment."""
+
+    name: str
+    role: Role
+    token_id: int | None = None
+
+
+class ApiTokens(Protocol):
+    """Where token digests are kept."""
+
+    def add(self, *, name: str, role: Role, digest: str, at: datetime) -> TokenRecord: ...
+
+    def by_digest(self, digest: str) -> TokenRecord | None: ...
+
+    def all(self) -> list[TokenRecord]: ...
+
+    def revoke(self, token_id: int, at: datetime) -> TokenRecord | None: ...
+
+    def mark_used(self, token_id: int, at: datetime) -> None: ...

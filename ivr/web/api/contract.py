@@ -1,0 +1,175 @@
+"""The published contract: every operation of ``/api/v1``, its role, its bodies, its answers.
+
+``openapi.py`` renders this table as the OpenAPI document; the tests check that every route
+the app serves is here with the same role, and that every answer they see matches the schema
+stated here. Adding a route means adding its ``Operation`` below, in the same commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from ivr.core.access import Role
+from ivr.web.api import schemas
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    """Relative to ``/api/v1``, OpenAPI style: ``/agents/{agent_id}``."""
+    operation_id: str
+    summary: str
+    role: Role | None
+    """The lowest role allowed; None for a public operation."""
+    responses: Mapping[int, type[BaseModel] | None]
+    """Success statuses and their bodies (None: any JSON object)."""
+    errors: tuple[int, ...] = ()
+    """Error statuses beyond those implied (401/403 by a role, 400/415/422 by a body, 422 by
+    a query); each answers with ``Error``."""
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    path_parameters: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    description: str = ""
+    tag: str = ""
+
+    def error_statuses(self) -> tuple[int, ...]:
+        statuses = set(self.errors)
+        if self.role is not None:
+            statuses |= {401, 403}
+        if self.body is not None:
+            statuses |= {400, 415, 422}
+        if self.query is not None:
+            statuses |= {422}
+        return tuple(sorted(statuses))
+
+
+AGENT_ID = {"agent_id": {"type": "integer", "minimum": 1, "description": "The agent's id."}}
+QUEUE_NAME = {
+    "name": {"type": "string", "description": "The queue's name.", "examples": ["support"]}
+}
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "get",
+        "/openapi.json",
+        "openapi",
+        "This document",
+        role=None,
+        responses={200: None},
+        tag="meta",
+    ),
+    Operation(
+        "get",
+        "/agents",
+        "listAgents",
+        "List the agents",
+        role=Role.AGENT,
+        responses={200: schemas.AgentList},
+        tag="agents",
+    ),
+    Operation(
+        "post",
+        "/agents",
+        "createAgent",
+        "Add an agent",
+        role=Role.ADMIN,
+        body=schemas.AgentCreate,
+        responses={201: schemas.Agent},
+        errors=(409,),
+        description="409 when another agent already has that phone or client identity; "
+        "422 when neither or both of them are given. The new agent is `available`.",
+        tag="agents",
+    ),
+    Operation(
+        "get",
+        "/agents/{agent_id}",
+        "getAgent",
+        "One agent",
+        role=Role.AGENT,
+        responses={200: schemas.Agent},
+        errors=(404,),
+        path_parameters=AGENT_ID,
+        tag="agents",
+    ),
+    Operation(
+        "patch",
+        "/agents/{agent_id}",
+        "updateAgent",
+        "Change an agent's name, phone or client, skills, or whether they are active",
+        role=Role.ADMIN,
+        body=schemas.AgentPatch,
+        responses={200: schemas.Agent},
+        errors=(404, 409),
+        path_parameters=AGENT_ID,
+        description="Fields not given stay as they are. The agent must end up with exactly "
+        "one of phone and client (422 otherwise); 409 when another agent has it.",
+        tag="agents",
+    ),
+    Operation(
+        "put",
+        "/agents/{agent_id}/status",
+        "setAgentStatus",
+        "Set an agent's status",
+        role=Role.AGENT,
+        body=schemas.AgentStatusChange,
+        responses={200: schemas.Agent},
+        errors=(404,),
+        path_parameters=AGENT_ID,
+        description="An agent token may set any agent's status (tokens are not yet linked "
+        "to agents). Setting the status an agent already has changes nothing.",
+        tag="agents",
+    ),
+    Operation(
+        "get",
+        "/queues",
+        "listQueues",
+        "Every queue, live",
+        role=Role.AGENT,
+        responses={200: schemas.QueueList},
+        tag="queues",
+    ),
+    Operation(
+        "get",
+        "/queues/{name}",
+        "getQueue",
+        "One queue, live",
+        role=Role.AGENT,
+        responses={200: schemas.Queue},
+        errors=(404,),
+        path_parameters=QUEUE_NAME,
+        tag="queues",
+    ),
+    Operation(
+        "get",
+        "/customers",
+        "findCustomers",
+        "Customers reached at a phone number, with their calls",
+        role=Role.MANAGER,
+        query=schemas.CustomerQuery,
+        responses={200: schemas.CustomerList},
+        description="An unknown number is an empty list, not a 404: this is a search.",
+        tag="customers",
+    ),
+    Operation(
+        "get",
+        "/callbacks",
+        "listCallbacks",
+        "Callbacks promised, newest first",
+        role=Role.MANAGER,
+        query=schemas.CallbackQuery,
+        responses={200: schemas.CallbackList},
+        tag="callbacks",
+    ),
+)
+
+
+def operation(method: str, path: str) -> Operation | None:
+    for candidate in OPERATIONS:
+        if candidate.method == method.lower() and candidate.path == path:
+            return candidate
+    return None

@@ -1,0 +1,61 @@
+"""``/api/v1/queues`` and ``PUT /api/v1/agents/<id>/status``: the waiting line, live."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify
+
+from ivr.bootstrap import Services
+from ivr.core.access import Role
+from ivr.core.flows.model import QueueStep
+from ivr.core.queueing import AgentState
+from ivr.web.api import bp
+from ivr.web.api.auth import requires_role
+from ivr.web.api.errors import not_found
+from ivr.web.api.inputs import dump, json_body
+from ivr.web.api.schemas import Agent, AgentStatusChange, Queue, QueueList
+
+
+def services() -> Services:
+    return current_app.extensions["ivr"]
+
+
+def queue_names(svc: Services) -> list[str]:
+    """Every queue a flow can send callers to, and any the line holds callers for."""
+    names = {
+        step.queue
+        for flow in svc.flows.values()
+        for step in flow.steps.values()
+        if isinstance(step, QueueStep)
+    }
+    return sorted(names | set(svc.line.queue_names()))
+
+
+@bp.get("/queues")
+@requires_role(Role.AGENT)
+def list_queues() -> Response:
+    svc = services()
+    views = [svc.waiting.snapshot(name) for name in queue_names(svc)]
+    return jsonify(dump({"queues": views}, QueueList))
+
+
+@bp.get("/queues/<name>")
+@requires_role(Role.AGENT)
+def get_queue(name: str) -> Response:
+    svc = services()
+    if name not in queue_names(svc):
+        raise not_found(f"queue {name!r}")
+    return jsonify(dump(svc.waiting.snapshot(name), Queue))
+
+
+@bp.put("/agents/<int:agent_id>/status")
+@requires_role(Role.AGENT)
+def set_agent_status(agent_id: int) -> Response:
+    """Kept in the records (the source of truth), applied to the live line; the worker then
+    offers the agent the next caller."""
+    svc = services()
+    body = json_body(AgentStatusChange)
+    agent = svc.agent_admin.agent(agent_id)  # 404 for an unknown agent
+    svc.dispatcher.sync_agents()
+    svc.dispatcher.set_agent_status(agent_id, AgentState(str(body.status)))
+    svc.jobs.caller_waiting()
+    return jsonify(dump(svc.agent_admin.agent(agent.id), Agent))

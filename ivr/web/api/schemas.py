@@ -1,0 +1,238 @@
+"""The API's bodies as pydantic models: request bodies are validated by them, responses are
+built through them, and the OpenAPI document's schemas are generated from them, so what the
+document promises is what the code does.
+
+Request models are strict (``"active": "yes"`` is not a boolean) and refuse unknown fields (a
+misspelt ``skils`` is an error, not silently ignored); the format rules themselves live in the
+core (``ivr.core.directory``, ``ivr.core.reports``), these models only apply them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ivr.core import directory
+from ivr.core.reports import CALLBACK_STATUSES, searched_number
+
+# --- request bodies -------------------------------------------------------------------------
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=directory.NAME_MAX_LENGTH),
+    Field(description="Shown to managers; leading and trailing spaces are dropped."),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=32),
+    AfterValidator(directory.agent_phone),
+    Field(
+        description="E.164 (`+` and the country code); spaces and dashes are tolerated and "
+        "removed, so the stored value is plain E.164.",
+        examples=["+12025550111"],
+    ),
+]
+Client = Annotated[
+    str,
+    AfterValidator(directory.client_identity),
+    Field(
+        description="A Twilio Client identity (the browser phone), without `client:`.",
+        json_schema_extra={"pattern": directory.CLIENT_IDENTITY_PATTERN},
+        examples=["alex"],
+    ),
+]
+Skill = Annotated[
+    str,
+    AfterValidator(directory.skill),
+    Field(json_schema_extra={"pattern": directory.SKILL_PATTERN}, examples=["billing"]),
+]
+
+
+def _unique(skills: list[str]) -> list[str]:
+    return list(dict.fromkeys(skills))
+
+
+Skills = Annotated[
+    list[Skill],
+    Field(
+        max_length=directory.SKILLS_MAX,
+        description="What the agent handles; duplicates are dropped, order kept.",
+    ),
+    AfterValidator(_unique),
+]
+
+
+class AgentCreate(_Request):
+    """Exactly one of `phone` and `client`: it is where the agent's calls ring."""
+
+    name: Name
+    phone: Phone | None = None
+    client: Client | None = None
+    skills: Skills = []
+    active: bool = True
+
+
+def _absent_means_unchanged(schema: dict) -> None:
+    """A PATCH field has no default: leaving it out keeps the stored value."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
+class AgentPatch(_Request):
+    """Only the fields given change. To move an agent from a phone to a browser (or back),
+    send the new one and `null` for the old one: an agent never has both."""
+
+    model_config = ConfigDict(json_schema_extra=_absent_means_unchanged)
+
+    name: Name = None  # type: ignore[assignment]  # absent means unchanged; null is refused
+    phone: Phone | None = None
+    client: Client | None = None
+    skills: Skills = None  # type: ignore[assignment]
+    active: bool = None  # type: ignore[assignment]
+
+
+class AgentStatusChange(_Request):
+    status: Literal[tuple(directory.AgentStatus)] = Field(  # type: ignore[valid-type]
+        description="`available` agents are offered callers; `wrap-up` agents are staffed "
+        "but finishing their last call's notes; `offline` agents are not staffed."
+    )
+
+
+# --- query strings --------------------------------------------------------------------------
+
+
+class CustomerQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    phone: Annotated[
+        str,
+        AfterValidator(searched_number),
+        Field(
+            description="E.164; encode the `+` as `%2B` (a bare `+` reads as a space, which "
+            "is also understood).",
+            examples=["+14155550123"],
+        ),
+    ]
+
+
+class CallbackQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    status: Literal[CALLBACK_STATUSES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Only callbacks in this status."
+    )
+    limit: int = Field(default=100, ge=1, le=1000, description="At most this many, newest first.")
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+class _Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Agent(_Response):
+    id: int
+    name: str
+    phone: str | None = Field(description="E.164, or null when the agent uses a browser.")
+    client: str | None = Field(description="Client identity, or null when on a phone.")
+    skills: list[str]
+    active: bool = Field(description="Inactive agents are never offered a call.")
+    status: str = Field(description="available, offline or wrap-up.", examples=["available"])
+
+
+class AgentList(_Response):
+    agents: list[Agent] = Field(description="In the order they were added.")
+
+
+class Queue(_Response):
+    name: str
+    waiting: int = Field(description="Callers holding now.")
+    callbacks_pending: int = Field(description="Callbacks holding a place in this line.")
+    agents_available: int = Field(description="Staffed agents free to take a caller now.")
+    agents_staffed: int = Field(description="Agents with a skill this queue needs, not offline.")
+    estimated_wait_s: int | None = Field(
+        description="Expected wait in seconds for a caller joining now; null when no agent "
+        "is staffed (no honest estimate exists)."
+    )
+    longest_wait_s: int = Field(description="How long the longest-waiting caller has held; 0.")
+
+
+class QueueList(_Response):
+    queues: list[Queue]
+
+
+class Call(_Response):
+    call_sid: str
+    direction: str = Field(examples=["inbound"])
+    started_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    status: str | None = Field(description="The carrier's last call status.")
+    outcome: str | None = Field(description="What became of the call (answered, voicemail...).")
+    queue: str | None
+    wait_seconds: int | None = Field(description="Time in line before an agent took it.")
+    reason: str | None = Field(description="Why they called, in their words, when known.")
+    transcript: str | None = Field(description="Filled once transcription exists; null now.")
+    transcript_status: str | None = Field(description="Likewise: null until transcription.")
+    agent_id: int | None = Field(description="The agent who took the call.")
+
+
+class Customer(_Response):
+    id: int
+    name: str | None
+    language: str | None = Field(examples=["es"])
+    notes: str
+    numbers: list[str]
+    calls: list[Call] = Field(
+        description="Linked to this customer, and unlinked calls from one of their numbers "
+        "(made before the number was on file); oldest first, newest last."
+    )
+
+
+class CustomerList(_Response):
+    customers: list[Customer] = Field(description="Empty when the number is not on file.")
+
+
+class Callback(_Response):
+    id: int
+    number: str
+    customer_id: int | None
+    queue: str
+    status: Literal[CALLBACK_STATUSES]  # type: ignore[valid-type]
+    source: str = Field(description="queue (asked for while holding) or click-to-call.")
+    reason: str | None
+    place_at: datetime = Field(description="Their original place in line.")
+    promised_at: datetime
+    promised_within_seconds: int | None
+    due_by: datetime | None = Field(description="Kept means connected by then.")
+    attempts: int
+    last_result: str | None = Field(description="Why the last attempt failed (busy, ...).")
+    kept: bool | None
+    connected_at: datetime | None
+    completed_at: datetime | None
+
+
+class CallbackList(_Response):
+    callbacks: list[Callback] = Field(description="Newest promise first.")
+
+
+class ErrorDetail(BaseModel):
+    status: int = Field(description="The HTTP status again, for logs that lose it.")
+    message: str = Field(description="What went wrong, for a person.")
+    fields: dict[str, str] = Field(
+        description="For 422 (and a 409 naming what collides): each offending field, as a "
+        "dotted path into the body or query (`skills.2`), and what is wrong with it. Empty "
+        "otherwise."
+    )
+
+
+class Error(BaseModel):
+    error: ErrorDetail

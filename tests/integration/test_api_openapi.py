@@ -1,0 +1,115 @@
+"""The OpenAPI document is valid OpenAPI 3.1 and describes the whole published contract."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+from ivr.web.api.openapi import document
+from tests.api import Api, served_routes
+
+
+@pytest.fixture
+def api(app) -> Api:
+    return Api(app)
+
+
+@pytest.fixture
+def served(api: Api) -> dict:
+    return api.get("/openapi.json", role=None).get_json()
+
+
+def test_the_document_is_valid_openapi_3_1(served: dict) -> None:
+    assert served["openapi"].startswith("3.1")
+    validate(served)
+
+
+def test_the_validator_would_notice_a_broken_document(served: dict) -> None:
+    served["paths"]["/agents"]["get"]["parameters"] = [{"name": "x", "in": "body"}]
+    with pytest.raises(OpenAPIValidationError):
+        validate(served)
+
+
+def test_it_documents_every_route_of_the_issue(served: dict) -> None:
+    operations = {(m, p) for p, item in served["paths"].items() for m in item}
+    assert operations >= {
+        ("post", "/agents"),
+        ("get", "/agents"),
+        ("get", "/agents/{agent_id}"),
+        ("patch", "/agents/{agent_id}"),
+        ("put", "/agents/{agent_id}/status"),
+        ("get", "/queues"),
+        ("get", "/queues/{name}"),
+        ("get", "/callbacks"),
+        ("get", "/customers"),
+    }
+    assert served["servers"] == [{"url": "/api/v1"}]
+
+
+def test_every_operation_but_the_document_needs_a_bearer_token(served: dict) -> None:
+    assert served["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert served["security"] == [{"bearer": []}]
+    for path, item in served["paths"].items():
+        for method, operation in item.items():
+            public = operation.get("security") == []
+            assert public == (path == "/openapi.json"), (method, path)
+            if not public:
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
+
+
+def test_the_queue_and_status_schemas_have_the_fields_the_issue_names(served: dict) -> None:
+    schemas = served["components"]["schemas"]
+    assert set(schemas["Queue"]["required"]) == {
+        "name",
+        "waiting",
+        "callbacks_pending",
+        "agents_available",
+        "agents_staffed",
+        "estimated_wait_s",
+        "longest_wait_s",
+    }
+    assert schemas["AgentStatusChange"]["properties"]["status"]["enum"] == [
+        "available",
+        "offline",
+        "wrap-up",
+    ]
+    status = served["paths"]["/agents/{agent_id}/status"]["put"]
+    agent = status["responses"]["200"]["content"]["application/json"]["schema"]
+    assert agent == {"$ref": "#/components/schemas/Agent"}
+
+
+def test_the_error_shape_is_documented(served: dict) -> None:
+    detail = served["components"]["schemas"]["ErrorDetail"]
+    assert set(detail["required"]) == {"status", "message", "fields"}
+    assert "## Roles" in served["info"]["description"]
+
+
+EXAMPLES = {
+    ("get", "/openapi.json"): {},
+    ("get", "/agents"): {},
+    ("post", "/agents"): {"json": {"name": "Sam", "client": "sam", "skills": ["tech"]}},
+    ("get", "/agents/{agent_id}"): {},
+    ("patch", "/agents/{agent_id}"): {"json": {"skills": ["billing"]}},
+    ("put", "/agents/{agent_id}/status"): {"json": {"status": "offline"}},
+    ("get", "/queues"): {},
+    ("get", "/queues/{name}"): {},
+    ("get", "/customers"): {"query_string": {"phone": "+14155550123"}},
+    ("get", "/callbacks"): {"query_string": {"status": "pending", "limit": "10"}},
+}
+"""A request each operation should answer with success, on the demo data."""
+
+
+@pytest.mark.parametrize("route", sorted(served_routes()), ids=" ".join)
+def test_every_served_operation_answers_success_as_documented(app, api: Api, route) -> None:
+    from ivr.seed import seed_demo
+
+    seed_demo(app.extensions["ivr"].database)
+    first_agent = api.get("/agents").get_json()["agents"][0]["id"]
+    method, template = route
+    assert route in EXAMPLES, f"add an example request for {route}"
+    operation = document()["paths"][template][method]
+    path = template.replace("{agent_id}", str(first_agent)).replace("{name}", "support")
+    response = api.request(method.upper(), path, **EXAMPLES[route])
+    assert str(response.status_code) in operation["responses"]
+    assert response.status_code < 300, response.get_json()
