@@ -22,9 +22,13 @@ class Product:
         self.answered = self.estimator.answered
         self.abandoned = self.estimator.abandoned
         self.handled = self.estimator.handled
+        self.last_learned = (self.estimator.handle_seconds, self.estimator.patience_seconds)
+        """AHT and patience when the last caller heard an estimate (not after the line drains,
+        when the calls still finishing are the longest ones)."""
 
     def estimate(self, ahead: int, at: float) -> tuple[float, float | None]:
         estimate = self.estimator.estimate(ahead=ahead, at=at)
+        self.last_learned = (self.estimator.handle_seconds, self.estimator.patience_seconds)
         return estimate.mean_seconds, estimate.p90_seconds
 
 

@@ -91,7 +91,7 @@ def describe(result: Result) -> str:
                 f"  {verdict}"
             )
     lines.append(
-        f"   learned by ours at the end: AHT {result.learned_handle_seconds:.1f} s "
+        f"   learned by ours by the last estimate: AHT {result.learned_handle_seconds:.1f} s "
         f"(true {_true_handle(s)}), patience {result.learned_patience_seconds:.0f} s "
         f"(true {'none' if s.patience_seconds is None else f'{s.patience_seconds:.0f}'}); "
         f"shifts seen and re-learned: handle time {result.shifts_seen[0]}, "
@@ -126,9 +126,9 @@ def describe(result: Result) -> str:
 
 def summary(results: list[Result]) -> str:
     lines = [
-        "| scenario | ours RMSE [95% CI] | oracle | Asterisk | reference (ours row) | ours/ref "
-        "| vs Asterisk | P90 kept | P90/mean W | bias |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | ours RMSE [95% CI] | oracle | floor(k) | Asterisk | reference (ours row) "
+        "| ours/ref | ours/oracle | vs Asterisk | P90 kept | P90/mean W | bias |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ours = r.scores["ours"]
@@ -137,7 +137,9 @@ def summary(results: list[Result]) -> str:
         tag = f"{ref:.1f}" if ref is not None else f"({basis:.1f}: oracle)"
         lines.append(
             f"| {r.scenario.key} | {ours.rmse} | {r.scores['oracle'].rmse.value:.1f} "
+            f"| {r.scores['floor(k)'].rmse.value:.1f} "
             f"| {r.scores['asterisk'].rmse.value:.1f} | {tag} | {ours.rmse.value / basis:.3f} "
+            f"| {ours.rmse.value / r.scores['oracle'].rmse.value:.3f} "
             f"| -{100 * r.lower_than_asterisk:.1f}% | {100 * ours.p90_kept:.1f}% "
             f"| {ours.p90_over_mean_wait:.2f} | {ours.bias:+.1f} |"
         )

@@ -84,8 +84,8 @@ def run_scenario(
         scores=scores,
         paired_vs_asterisk=paired,
         lower_than_asterisk=lower,
-        learned_handle_seconds=estimator.handle_seconds,
-        learned_patience_seconds=estimator.patience_seconds,
+        learned_handle_seconds=predictors[0].last_learned[0],
+        learned_patience_seconds=predictors[0].last_learned[1],
         shifts_seen=estimator.changes_seen,
     )
 
