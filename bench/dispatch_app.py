@@ -5,7 +5,7 @@ hours only) is shifted into opening hours, so the benchmark measures the same pa
 hour it is run at. The waiting line's own clock (waits, timers, wrap-up) stays real.
 
 ``create_bare_app``: the baseline, the same TwiML shapes with nothing behind them: hold in a
-queue, a redirect to a document that says the same words and dials the agent with a whisper,
+queue, a redirect to a document that dials the agent with a whisper,
 a whisper that asks for 1, and an empty document that lets the bridge go ahead. What the
 sandbox needs to carry a connection when the app costs (almost) nothing.
 """
@@ -18,7 +18,6 @@ from flask import Flask, Response, request
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr import create_app as create_ivr_app
-from ivr.core.holding import phrases
 
 OPEN = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 """A Tuesday at 10:00 in New York: the demo business is open."""
@@ -46,7 +45,6 @@ def _xml(response: VoiceResponse) -> Response:
 
 def create_bare_app() -> Flask:
     app = Flask(__name__)
-    words = phrases("en")
 
     @app.post("/bare/incoming")
     def incoming() -> Response:
@@ -67,7 +65,6 @@ def create_bare_app() -> Flask:
     @app.post("/bare/connect")
     def connect() -> Response:
         response = VoiceResponse()
-        response.say(words["connecting"], language="en-US")
         dial = Dial(action="/bare/done", timeout=20)
         dial.number(request.args.get("agent", ""), url="/bare/whisper")
         response.append(dial)

@@ -424,7 +424,9 @@ class WaitingCalls:
             self.dispatch.caller_waiting()
             self.records.agent_idle_since(agent_id, now)
             if talked_seconds and queue:
-                self.learn(queue, "handled", talked_seconds, at=epoch(now))
+                # An agent is unavailable for the call and its wrap-up: that is the handle time.
+                handled = talked_seconds + self.settings.wrap_up_seconds
+                self.learn(queue, "handled", handled, at=epoch(now))
             return DialOutcome.TALKED
         if caller_gone:
             entry = self.line.remove(entry_id, now=epoch(now))  # frees the reserved agent

@@ -7,5 +7,14 @@ followed.
 """
 
 from ivr.core.waits.estimator import Prior, WaitEstimate, WaitEstimator
+from ivr.core.waits.spoken import CallbackPromise, SpokenWait, callback_promise, spoken_wait
 
-__all__ = ["Prior", "WaitEstimate", "WaitEstimator"]
+__all__ = [
+    "CallbackPromise",
+    "Prior",
+    "SpokenWait",
+    "WaitEstimate",
+    "WaitEstimator",
+    "callback_promise",
+    "spoken_wait",
+]

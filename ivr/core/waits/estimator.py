@@ -174,7 +174,7 @@ class WaitEstimator:
     # -- persistence -------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
-        """About 30 numbers whatever the queue's history: stored in Redis between processes."""
+        """About 45 numbers (under 1.2 kB of JSON) whatever the queue's history: kept in Redis."""
         return {
             "version": _STATE_VERSION,
             "prior": {
