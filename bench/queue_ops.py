@@ -53,14 +53,15 @@ class Settings:
     sizes: tuple[int, ...] = SIZES
     repetitions: int = 3000
     """Timed calls per operation and size."""
-    batch: int = 100
-    """Calls in a row for one size before the next size's turn."""
-    warmup: int = 10
+    batch: int = 10
+    """Calls in a row for one size before the next size's turn: short, so that a slow spell
+    of a few milliseconds on a shared machine lands on every size, not on one size's p99."""
+    warmup: int = 2
     """Untimed calls at the start of every batch (and a whole warm-up round before)."""
 
 
 FULL = Settings()
-QUICK = Settings(repetitions=300, batch=50, warmup=5)
+QUICK = Settings(repetitions=300)
 
 
 @dataclass
