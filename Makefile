@@ -29,6 +29,7 @@ check-flows: install
 
 bench: install-test
 	scripts/bootstrap --test wrk
+	.venv/bin/python -m bench.queue_ops
 	.venv/bin/python -m bench.webhooks
 
 clean:

@@ -9,7 +9,9 @@ queue and skill set (score: priority, then arrival); ``lines`` and ``lines:<queu
 those; ``deferred`` (callbacks not callable yet, by time); ``reserved`` (by reservation time,
 for the sweep); ``a:<id>`` hash per agent; ``agents`` set; ``available`` (by idle-since);
 ``timers`` (wrap-up and not-ready ends). Joining, a place in line and leaving cost O(log n) in
-the callers waiting (ZADD, ZCOUNT, ZREM) times the few skill sets of a queue.
+the callers waiting (ZADD, ZCOUNT, ZREM) times the few skill sets of a queue; a match reads each
+line's head, not its length. Counting the agents able to take an entry (``place_of``,
+``snapshot``) reads every agent's hash: linear in the agents on shift (``bench/README.md``).
 """
 
 from __future__ import annotations

@@ -148,6 +148,14 @@ def test_a_repeat_caller_waits_a_while_for_their_agent_while_others_go_ahead(lin
     assert (match.entry.id, match.agent.id) == ("CA1", 2)
 
 
+def test_the_matcher_looks_past_many_repeat_callers_waiting_for_their_agent(line):
+    on_shift(line, agent(1))
+    for n in range(30):  # more than one page of the head the matcher reads at a time
+        line.join(caller(f"CR{n:02d}", T0 + n, preferred_agent=2, preferred_until=T0 + 600), now=T0)
+    line.join(caller("CA1", T0 + 40), now=T0)
+    assert line.match(now=T0 + 50).entry.id == "CA1"
+
+
 def test_after_the_preference_expires_anyone_may_take_the_repeat_caller(line):
     on_shift(line, agent(1))
     line.join(caller("CA1", T0, preferred_agent=2, preferred_until=T0 + 60), now=T0)

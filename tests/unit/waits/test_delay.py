@@ -78,3 +78,19 @@ def test_callers_who_are_answered_wait_less_than_the_line_takes_to_reach_them():
     answered, _ = wait_moments(**common)
     line, _ = wait_moments(**common, answered=False)
     assert answered < line
+
+
+@pytest.mark.parametrize("ahead", [63, 64, 65, 500, 9_999])
+@pytest.mark.parametrize("patience_seconds", [60, 600, 1e8])
+@pytest.mark.parametrize("answered", [True, False])
+def test_a_long_line_has_the_moments_of_its_steps_added_one_by_one(
+    ahead, patience_seconds, answered
+):
+    service, patience = 1 / 300, 1 / patience_seconds
+    mean, variance = wait_moments(
+        ahead=ahead, agents=3, service_rate=service, patience_rate=patience, answered=answered
+    )
+    first = 3 * service + (patience if answered else 0.0)
+    rates = [first + j * patience for j in range(ahead + 1)]
+    assert mean == pytest.approx(math.fsum(1 / r for r in rates), rel=1e-12)
+    assert variance == pytest.approx(math.fsum(1 / r**2 for r in rates), rel=1e-12)
