@@ -136,7 +136,7 @@ def running(
         database_url=sqlite_database,
         secret_key="e2e-secret-key-" + "0" * 16,
         callflows_dir=CALLFLOWS,
-        agent_ring_timeout_seconds=5,
+        agent_ring_timeout_seconds=60,  # 3 s of wall clock at the sandbox's time scale
         queue=QueueSettings(wrap_up_seconds=1, not_ready_seconds=30, sticky_days=0),
     )
     app = create_app(settings)
@@ -155,7 +155,7 @@ def running(
         "REDIS_URL": redis_url,
         "DATABASE_URL": sqlite_database,
         "SECRET_KEY": settings.secret_key,
-        "IVR_AGENT_RING_TIMEOUT": "5",
+        "IVR_AGENT_RING_TIMEOUT": "60",
         "IVR_WRAP_UP_SECONDS": "1",
         "IVR_NOT_READY_SECONDS": "30",
         "IVR_STICKY_DAYS": "0",

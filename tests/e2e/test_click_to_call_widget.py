@@ -32,7 +32,7 @@ def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "click-to-call.png"), full_page=True)
     [call] = [c for c in live.sandbox.calls() if c.to == VISITOR]
-    call.wait_for_queue(timeout=15)
+    call.wait_until(lambda c: "returning your request" in " ".join(c.said), timeout=15)
     assert call.said[0] == "Hello, this is Acme Utilities returning your request."
     assert live.call_record(call.sid).reason == "My power is out on Elm Street"
     agent = live.agent_takes_call(timeout=15)
