@@ -221,7 +221,7 @@ def _wait_for_worker(services: Services, worker: subprocess.Popen[bytes]) -> Non
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             raise RuntimeError(f"ivr worker exited with {worker.returncode}")
-        if services.redis.exists("ivr:sweep-scheduled") and Worker.all(connection=services.redis):
+        if services.redis.exists("ivr:sweep-claimed") and Worker.all(connection=services.redis):
             return
         time.sleep(0.05)
     raise RuntimeError("ivr worker did not come up within 30 s")
