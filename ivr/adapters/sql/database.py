@@ -10,6 +10,7 @@ The statements themselves are still SQLAlchemy constructs, compiled once (``Prep
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 import time
@@ -81,17 +82,21 @@ class DriverConnection:
     """A driver connection in autocommit mode: every statement outside ``transaction()`` is
     committed (durably, as the database's settings say) when it returns."""
 
-    __slots__ = ("dbapi", "dialect", "pid", "used_at", "_fairy")
+    __slots__ = ("dbapi", "dialect", "pid", "used_at", "_fairy", "_writers")
 
     def __init__(self, engine: Engine) -> None:
         fairy = engine.raw_connection()  # the engine's connect events (the pragmas) run
         fairy.detach()  # ours now: not counted in, nor returned to, the engine's pool
         dbapi = fairy.dbapi_connection
         dbapi.rollback()  # a pre-ping may have left a transaction open
+        self._writers = None
         if engine.dialect.name == "sqlite":
             dbapi.isolation_level = None
             # Checkpoints (which fsync) are the checkpointer thread's job, not a webhook's.
             dbapi.execute("PRAGMA wal_autocheckpoint=0")
+            path = engine.url.database
+            if path and path != ":memory:" and not path.startswith("file:"):
+                self._writers = open(f"{path}-writers", "a+b")  # closed in close()
         else:
             dbapi.autocommit = True
         self._fairy = fairy
@@ -117,6 +122,22 @@ class DriverConnection:
         return rows[0] if rows else None
 
     @contextmanager
+    def writing(self) -> Iterator[DriverConnection]:
+        """Around a write: SQLite's writers queue on an ``flock`` first, so that two web
+        workers writing at once wait in the kernel, woken when the other is done. Left to
+        SQLite, the loser's busy handler sleeps in steps of milliseconds (a two-process test:
+        the slowest insert 33-84 ms, against 8-16 ms queued). SQLite's lock stays the
+        authority; this only orders the webhooks' own writes. Nothing to do on PostgreSQL."""
+        if self._writers is None:
+            yield self
+            return
+        fcntl.flock(self._writers, fcntl.LOCK_EX)
+        try:
+            yield self
+        finally:
+            fcntl.flock(self._writers, fcntl.LOCK_UN)
+
+    @contextmanager
     def transaction(self) -> Iterator[DriverConnection]:
         """Several statements as one transaction: committed if the block finishes."""
         # IMMEDIATE: take SQLite's write lock now, not halfway (no deadlock on upgrading).
@@ -129,6 +150,8 @@ class DriverConnection:
         self.dbapi.execute("COMMIT")
 
     def close(self) -> None:
+        if self._writers is not None:
+            self._writers.close()
         try:
             self._fairy.close()
         except Exception:  # already broken: nothing left to release

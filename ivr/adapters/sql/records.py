@@ -258,7 +258,7 @@ class SqlCallRecords:
         statement = self._statement(
             "open", lambda: _insert_or_nothing(self._dialect, Call.__table__, frozenset(row))
         )
-        with self._db.driver() as connection:
+        with self._db.driver() as connection, connection.writing():
             written = connection.first(statement, _driver_row(self._dialect, row))
         if written is None:
             with self._db.engine.begin() as core:
@@ -280,7 +280,7 @@ class SqlCallRecords:
             return
         shape, values = turn
         statement = self._statement(shape, lambda: turn_statement(self._dialect, *shape))
-        with self._db.driver() as connection:
+        with self._db.driver() as connection, connection.writing():
             connection.execute(statement, values).close()
 
     def record_status(self, report: StatusReport) -> bool:
