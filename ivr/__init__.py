@@ -16,6 +16,7 @@ from flask import Flask
 
 from ivr.bootstrap import Services, build_services
 from ivr.config import Settings, load_settings
+from ivr.web.forms import WebhookRequest
 from ivr.web.sessions import WebhookAwareSessionInterface
 
 
@@ -26,6 +27,7 @@ def instance_path() -> Path:
 
 def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder="web/static")
+    app.request_class = WebhookRequest
     if settings is None:
         settings = load_settings(env, instance_path=Path(app.instance_path))
     if settings.database_url.startswith("sqlite:///"):

@@ -7,14 +7,16 @@ or a tunnel the Host is not what Twilio used, and an attacker controls it anyway
 
 from __future__ import annotations
 
+import base64
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from flask import Response, current_app, g, request
 from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,28 @@ R = TypeVar("R")
 def public_url_of_request(public_base_url: str) -> str:
     query = request.query_string.decode("latin-1")
     return public_base_url + request.path + (f"?{query}" if query else "")
+
+
+def expected_signature(token: bytes, url: str, params: Mapping[str, str]) -> str:
+    """Twilio's HMAC-SHA1 signature of a request: the URL, then each parameter's name and
+    value, names in order, a name's values in order (``RequestValidator.compute_signature``).
+
+    The same algorithm on the parsed form's lists, in one pass: the library's version looks
+    every name up again and raises and catches an AttributeError for each one on werkzeug's
+    MultiDict (it tries Django's ``getall`` first), a third of the check's time."""
+    lists: Iterable[tuple[str, list[str]]]
+    if isinstance(params, MultiDict):
+        lists = params.lists()
+    else:
+        lists = ((name, [value]) for name, value in params.items())
+    payload = url + "".join(
+        name + value for name, values in sorted(lists, key=_name) for value in sorted(set(values))
+    )
+    return base64.b64encode(hmac.digest(token, payload.encode(), "sha1")).decode()
+
+
+def _name(item: tuple[str, list[str]]) -> str:
+    return item[0]
 
 
 def signature_is_valid(validator: RequestValidator, public_base_url: str) -> bool:
@@ -38,7 +62,7 @@ def signature_is_valid(validator: RequestValidator, public_base_url: str) -> boo
     if "bodySHA256" not in url:
         # Fast path: the exact URL we published, one HMAC. validate() below is the authority
         # for everything else (the URL with or without its port, other algorithms).
-        expected = validator.compute_signature(url, params)
+        expected = expected_signature(validator.token, url, params)
         if hmac.compare_digest(expected.encode(), signature.encode()):
             return True
     return validator.validate(url, params, signature)

@@ -8,15 +8,17 @@ status only moves a call forward.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, cast, func, literal, select, update
+from sqlalchemy import JSON, String, bindparam, cast, func, make_url, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.database import Database, Prepared
 from ivr.adapters.sql.models import Call, CallEvent, Customer, CustomerNumber, Voicemail
 from ivr.core.calls import FINAL_STATUSES, CallStatus, Outcome, advances, parse_status
 from ivr.core.ports import KnownCustomer, NewCall, StatusReport
@@ -64,10 +66,9 @@ _IDENTITY = (
 )
 
 
-def apply_opened(connection: Connection, row: dict[str, Any]) -> None:
-    """Insert a new call's row; if a status callback created a bare row first, complete it."""
-    if insert_if_new(connection, Call.__table__, row):
-        return
+def complete_opened(connection: Connection, row: dict[str, Any]) -> None:
+    """A new call's row was already there (a status callback created a bare row first, or the
+    carrier retried the webhook): complete its identity if bare, and append the turn."""
     calls = Call.__table__
     connection.execute(
         update(calls)
@@ -95,29 +96,80 @@ def append_turn(
     skills: tuple[str, ...] = (),
 ) -> None:
     """One UPDATE that appends to the path in the database itself: atomic, no read first."""
+    dialect = connection.dialect.name
+    turn = turn_update(dialect, call_sid, visited, outcome, language, queue, skills)
+    if turn is not None:
+        shape, values = turn
+        connection.execute(turn_statement(dialect, *shape), values)
+
+
+TurnShape = tuple[int, bool, bool, bool]
+"""Of a turn's UPDATE: how many steps it appends, and whether it sets outcome, language and
+queue (with skills). One statement per shape, built once."""
+
+
+def turn_update(
+    dialect: str,
+    call_sid: str,
+    visited: tuple[str, ...],
+    outcome: str | None,
+    language: str | None,
+    queue: str | None,
+    skills: tuple[str, ...],
+) -> tuple[TurnShape, dict[str, Any]] | None:
+    """The shape and parameters (JSON already encoded) of a turn's UPDATE, or None when the
+    turn changes nothing. Only what the turn set is written: no outcome keeps the call's."""
+    values: dict[str, Any] = {"sid": call_sid}
+    if visited:
+        if dialect == "postgresql":
+            values["visited"] = json.dumps(list(visited))
+        else:
+            values.update({f"visited_{n}": item for n, item in enumerate(visited)})
+    if outcome:
+        values["outcome"] = outcome
+    if language:
+        values["language"] = language
+    if queue:
+        values["queue"] = queue
+        values["skills"] = json.dumps(list(skills))
+    if len(values) == 1:
+        return None
+    return (len(visited), bool(outcome), bool(language), bool(queue)), values
+
+
+@cache
+def turn_statement(dialect: str, visited: int, outcome: bool, language: bool, queue: bool) -> Any:
+    """The UPDATE for one shape of turn, with bound parameters named as in ``turn_values``."""
     calls = Call.__table__
     changes: dict[str, Any] = {}
     if visited:
-        changes["path"] = _appended(connection.dialect.name, calls.c.path, visited)
+        changes["path"] = _appended(dialect, calls.c.path, visited)
     if outcome:
-        changes["outcome"] = outcome
+        changes["outcome"] = bindparam("outcome")
     if language:
-        changes["language"] = language
+        changes["language"] = bindparam("language")
     if queue:
-        changes["queue"] = queue
-        changes["skills"] = list(skills)
-    if changes:
-        connection.execute(update(calls).where(calls.c.call_sid == call_sid).values(**changes))
+        changes["queue"] = bindparam("queue")
+        changes["skills"] = _json_parameter(dialect, "skills")
+    return update(calls).where(calls.c.call_sid == bindparam("sid")).values(**changes)
 
 
-def _appended(dialect: str, column: Any, items: tuple[str, ...]) -> Any:
-    """``column`` (a JSON array) with ``items`` added at the end, as a SQL expression."""
+def _json_parameter(dialect: str, name: str) -> Any:
+    """A parameter given as JSON text, for a JSON column (PostgreSQL wants it cast)."""
+    text = bindparam(name, type_=String)
+    return cast(text, JSON) if dialect == "postgresql" else text
+
+
+def _appended(dialect: str, column: Any, size: int) -> Any:
+    """``column`` (a JSON array) with ``size`` items added at the end, as a SQL expression;
+    the items are the parameters ``visited`` (PostgreSQL: one JSON array) or ``visited_0``,
+    ``visited_1``, ... (SQLite: one each)."""
     if dialect == "postgresql":
-        added = cast(literal(json.dumps(list(items))), postgresql.JSONB)
+        added = cast(bindparam("visited", type_=String), postgresql.JSONB)
         return cast(cast(column, postgresql.JSONB).op("||")(added), JSON)
     arguments: list[Any] = []
-    for item in items:
-        arguments += ["$[#]", item]  # SQLite's json_insert: "$[#]" is one past the end
+    for n in range(size):
+        arguments += ["$[#]", bindparam(f"visited_{n}", type_=String)]  # "$[#]": past the end
     return func.json_insert(column, *arguments)
 
 
@@ -144,22 +196,49 @@ def _insert_or_nothing(dialect: str, table: Any, columns: frozenset[str]) -> Any
     )
 
 
+def _driver_row(dialect: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``opened_call_row`` as the driver takes it: what the column types would have done to
+    it (JSON encoded, the start time in UTC, as SQLAlchemy stores it on SQLite)."""
+    values = dict(row)
+    values["path"] = json.dumps(row["path"])
+    values["skills"] = json.dumps(row["skills"])  # None is JSON null, as the JSON type writes
+    started = row["started_at"]
+    if started.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    started = started.astimezone(UTC)
+    if dialect == "sqlite":
+        started = started.replace(tzinfo=None).isoformat(" ", "microseconds")
+    values["started_at"] = started
+    return values
+
+
 class SqlCallRecords:
-    """Hot paths (one per webhook) use Core statements on a single connection: an ORM session
-    per webhook costs more than the rest of the webhook put together."""
+    """The three statements of the webhooks' hot path (the caller lookup, a new call, a turn)
+    run on the database's driver connections, one statement each, each committed when it
+    returns (``Database.driver``); everything else uses Core or an ORM unit of work."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._dialect = make_url(database.url).get_backend_name()
         self._customer_by_number = (
             select(Customer.id, Customer.name, Customer.language)
             .join(CustomerNumber, CustomerNumber.customer_id == Customer.id)
             .where(CustomerNumber.number == bindparam("number"))
         )
+        self._prepared: dict[Any, Prepared] = {}
+
+    def _statement(self, key: Any, build: Callable[[], Any]) -> Prepared:
+        """The statement ``build`` makes, compiled for this database once (per ``key``)."""
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared[key] = self._db.prepare(build())
+        return prepared
 
     def customer_for(self, number: str) -> KnownCustomer | None:
-        with self._db.engine.connect() as connection:
-            row = connection.execute(self._customer_by_number, {"number": number}).first()
-        return KnownCustomer(id=row.id, name=row.name, language=row.language) if row else None
+        statement = self._statement("customer", lambda: self._customer_by_number)
+        with self._db.driver() as connection:
+            row = connection.first(statement, {"number": number})
+        return KnownCustomer(id=row[0], name=row[1], language=row[2]) if row else None
 
     def open_call_with_turn(
         self,
@@ -171,12 +250,19 @@ class SqlCallRecords:
         queue: str | None = None,
         skills: tuple[str, ...] = (),
     ) -> None:
-        """A new call and its first turn in one write; a retried webhook appends instead."""
+        """A new call and its first turn in one INSERT, committed before this returns; a row
+        already there (a retried webhook, a status first) is completed and appended to."""
         row = opened_call_row(
             call, visited=visited, outcome=outcome, language=language, queue=queue, skills=skills
         )
-        with self._db.engine.begin() as connection:
-            apply_opened(connection, row)
+        statement = self._statement(
+            "open", lambda: _insert_or_nothing(self._dialect, Call.__table__, frozenset(row))
+        )
+        with self._db.driver() as connection, connection.writing():
+            written = connection.first(statement, _driver_row(self._dialect, row))
+        if written is None:
+            with self._db.engine.begin() as core:
+                complete_opened(core, row)
 
     def record_turn(
         self,
@@ -188,8 +274,14 @@ class SqlCallRecords:
         queue: str | None = None,
         skills: tuple[str, ...] = (),
     ) -> None:
-        with self._db.engine.begin() as connection:
-            append_turn(connection, call_sid, visited, outcome, language, queue, skills)
+        """One UPDATE, committed before this returns."""
+        turn = turn_update(self._dialect, call_sid, visited, outcome, language, queue, skills)
+        if turn is None:
+            return
+        shape, values = turn
+        statement = self._statement(shape, lambda: turn_statement(self._dialect, *shape))
+        with self._db.driver() as connection, connection.writing():
+            connection.execute(statement, values).close()
 
     def record_status(self, report: StatusReport) -> bool:
         with self._db.unit_of_work() as session:
