@@ -66,6 +66,13 @@ _IDENTITY = (
 )
 
 
+def apply_opened(connection: Connection, row: dict[str, Any]) -> None:
+    """Insert a new call's row through Core (off the webhooks' hot path, e.g. a call the app
+    places); if a row is already there, complete it."""
+    if not insert_if_new(connection, Call.__table__, row):
+        complete_opened(connection, row)
+
+
 def complete_opened(connection: Connection, row: dict[str, Any]) -> None:
     """A new call's row was already there (a status callback created a bare row first, or the
     carrier retried the webhook): complete its identity if bare, and append the turn."""
