@@ -29,7 +29,9 @@ check-flows: install
 
 bench: install-test
 	scripts/bootstrap --test wrk
+	.venv/bin/python -m bench.ewt
 	.venv/bin/python -m bench.queue_ops
+	.venv/bin/python -m bench.dispatch
 	.venv/bin/python -m bench.webhooks
 
 clean:
