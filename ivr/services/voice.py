@@ -99,26 +99,39 @@ class VoiceCalls:
         context, customer_id = self._context(call.call_sid, caller)
         flow = self.default_flow
         turn = interpreter.start(flow, context)
-        queue, skills = _queue_of(turn)
         if call.call_sid:
-            self._records.open_call_with_turn(
-                NewCall(
-                    call_sid=call.call_sid,
-                    caller=caller,
-                    to_number=call.to_number,
-                    direction=call.direction,
-                    flow=flow.name,
-                    started_at=context.now,
-                    customer_id=customer_id,
-                ),
-                visited=turn.visited,
-                outcome=turn.outcome,
-                language=turn.language,
-                queue=queue,
-                skills=skills,
-            )
+            self._open(call, caller, call.to_number, flow, context, turn, customer_id)
             self._join_if_queued(call.call_sid, turn, caller, customer_id)
         return turn
+
+    def _open(
+        self,
+        call: InboundCall,
+        caller: CallerId,
+        to_number: str,
+        flow: Flow,
+        context: CallContext,
+        turn: Turn,
+        customer_id: int | None,
+    ) -> None:
+        """The call's record with its first turn: one write per new call."""
+        queue, skills = _queue_of(turn)
+        self._records.open_call_with_turn(
+            NewCall(
+                call_sid=call.call_sid,
+                caller=caller,
+                to_number=to_number,
+                direction=call.direction,
+                flow=flow.name,
+                started_at=context.now,
+                customer_id=customer_id,
+            ),
+            visited=turn.visited,
+            outcome=turn.outcome,
+            language=turn.language,
+            queue=queue,
+            skills=skills,
+        )
 
     def _join_if_queued(
         self, call_sid: str, turn: Turn, caller: CallerId, customer_id: int | None
@@ -180,24 +193,10 @@ class VoiceCalls:
         turn = interpreter.enter(
             flow, state.step, context, language=spoken, before=before(flow.languages[spoken])
         )
-        queue, skills = _queue_of(turn)
         if call.call_sid:
-            self._records.open_call_with_turn(
-                NewCall(
-                    call_sid=call.call_sid,
-                    caller=self.caller(call.from_raw),
-                    to_number=customer.e164 or call.to_number,
-                    direction=call.direction,
-                    flow=flow.name,
-                    started_at=context.now,
-                    customer_id=customer_id,
-                ),
-                visited=turn.visited,
-                outcome=turn.outcome,
-                language=turn.language,
-                queue=queue,
-                skills=skills,
-            )
+            to_number = customer.e164 or call.to_number
+            caller = self.caller(call.from_raw)
+            self._open(call, caller, to_number, flow, context, turn, customer_id)
             # The visitor waits in line like a caller; their number is the one we called.
             self._join_if_queued(call.call_sid, turn, customer, customer_id)
         return turn

@@ -117,9 +117,7 @@ class SqlQueueRecords:
     def agent_leg(self, call_sid: str, *, agent_id: int, to: str, at: datetime) -> None:
         """The leg that rang an agent for a caller: whose phone, so it can be audited."""
         with self._db.unit_of_work() as session:
-            insert_if_new(
-                session, Call.__table__, {"call_sid": call_sid, "started_at": at, "path": []}
-            )
+            _ensure_row(session, call_sid, at)
             session.execute(
                 update(Call)
                 .where(Call.call_sid == call_sid)
@@ -144,9 +142,7 @@ class SqlQueueRecords:
     ) -> None:
         """The call a callback placed: to whom, for which promise, and why they wanted it."""
         with self._db.unit_of_work() as session:
-            insert_if_new(
-                session, Call.__table__, {"call_sid": call_sid, "started_at": at, "path": []}
-            )
+            _ensure_row(session, call_sid, at)
             session.execute(
                 update(Call)
                 .where(Call.call_sid == call_sid)
@@ -311,6 +307,11 @@ class SqlQueueRecords:
     def agent_idle_since(self, agent_id: int, at: datetime) -> None:
         with self._db.unit_of_work() as session:
             session.execute(update(Agent).where(Agent.id == agent_id).values(idle_since=at))
+
+
+def _ensure_row(session, call_sid: str, at: datetime) -> None:
+    """A leg's row may not exist yet (its status callback can come first, or never)."""
+    insert_if_new(session, Call.__table__, {"call_sid": call_sid, "started_at": at, "path": []})
 
 
 def _rostered(agent: Agent) -> RosterAgent:
