@@ -22,6 +22,7 @@ from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
+from ivr.core.callbacks import CallingHours
 from ivr.core.callers import region_of
 from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
@@ -134,6 +135,7 @@ class Services:
             pending=RedisPendingRequests(self.redis, ttl_seconds=CLAIM_TTL_SECONDS),
             links=self.links,
             clock=self.clock,
+            calling_hours=CallingHours.parse(self.settings.queue.calling_hours),
         )
 
     @cached_property

@@ -224,9 +224,7 @@ class Dispatcher:
         rejoined = 0
         for call in self.records.waiting_calls(since=now - timedelta(hours=4)):
             if call.call_sid in in_line or call.call_sid in reserved:
-                continue
-            if self.line.entry(call.call_sid) is not None:
-                continue
+                continue  # every entry with a hash is waiting, deferred or reserved
             self.line.join(
                 LineEntry(
                     id=call.call_sid,

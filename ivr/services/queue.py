@@ -268,10 +268,10 @@ class WaitingCalls:
         """The caller is out of the carrier's queue. Returns what they asked for (callback,
         voicemail) or None. A caller who asked for a callback stays in line while they
         confirm the number, so an agent who frees up meanwhile still takes them."""
-        now = self.clock.now()
-        intent = self.line.noted(call_sid, LEAVING)
         if result in ("redirected", "bridged", "bridging-in-process"):
             return None  # the dispatcher is connecting them to an agent
+        now = self.clock.now()
+        intent = self.line.noted(call_sid, LEAVING)
         if result in HOLD_FAILED:
             failures = int(self.line.noted(call_sid, "hold_failures") or 0) + 1
             if failures < MAX_HOLD_FAILURES:
@@ -284,8 +284,7 @@ class WaitingCalls:
         entry = self.line.remove(call_sid, now=epoch(now))
         if entry is not None:
             waited = queue_seconds if queue_seconds is not None else epoch(now) - entry.arrived_at
-            self.learn(entry.queue, "abandoned", waited, at=epoch(now))
-            self.records.mark_waited(call_sid, wait_seconds=round(waited))
+            self._gave_up(call_sid, entry.queue, waited, at=epoch(now))
         return intent if result == "leave" else None
 
     def call_ended(self, call_sid: str) -> None:
@@ -293,10 +292,14 @@ class WaitingCalls:
         now = self.clock.now()
         entry = self.line.remove(call_sid, now=epoch(now))
         if entry is not None and entry.kind is EntryKind.CALLER:
-            waited = epoch(now) - entry.arrived_at
-            self.learn(entry.queue, "abandoned", waited, at=epoch(now))
-            self.records.mark_waited(call_sid, wait_seconds=round(waited))
+            self._gave_up(call_sid, entry.queue, epoch(now) - entry.arrived_at, at=epoch(now))
             self.dispatch.caller_waiting()
+
+    def _gave_up(self, call_sid: str, queue: str, waited: float, *, at: float) -> None:
+        """A caller left the line without an agent: the model learns their patience and the
+        record keeps how long they waited."""
+        self.learn(queue, "abandoned", waited, at=at)
+        self.records.mark_waited(call_sid, wait_seconds=round(waited))
 
     # -- callbacks ---------------------------------------------------------------------------
 
@@ -411,13 +414,10 @@ class WaitingCalls:
             self.callbacks.connected(callback_id, at=now)
         elif entry.leg:
             # A caller who merged with their callback: that promise is kept by this call.
-            merged = self.records_callback_of(entry.leg)
+            merged = self.records.callback_of(entry.leg)
             if merged is not None:
                 self.callbacks.connected(merged, at=now)
         return True
-
-    def records_callback_of(self, call_sid: str) -> int | None:
-        return self.records.callback_of(call_sid)
 
     def dial_ended(
         self,

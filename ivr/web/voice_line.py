@@ -11,6 +11,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from ivr.core.callbacks import AlreadyPending, callback_id_of, entry_id_of
 from ivr.core.calls import FINAL_STATUSES, parse_status
+from ivr.core.click_to_call import reached_a_machine
 from ivr.core.dialing import NotDialable
 from ivr.core.flows.instructions import Enqueue, FlowState, Say
 from ivr.core.holding import (
@@ -21,7 +22,6 @@ from ivr.core.holding import (
     phrases,
     spoken_queue,
 )
-from ivr.core.queueing import LineEntry
 from ivr.services.queue import Connection, DialOutcome
 from ivr.web import links as paths
 from ivr.web.security import twilio_signed
@@ -38,13 +38,6 @@ from ivr.web.voice import (
 )
 
 MAX_NUMBER_TRIES = 2
-AMD_MACHINE = (
-    "machine_start",
-    "machine_end_beep",
-    "machine_end_silence",
-    "machine_end_other",
-    "fax",
-)
 
 
 def _voice(flow: str | None, language: str | None):
@@ -184,13 +177,13 @@ def queue_connect() -> Response:
         if entry is not None and entry.flow and entry.step:
             state = FlowState(flow=entry.flow, step=entry.step, language=entry.language or "en")
             return back_in_line(state, entry.queue, tuple(sorted(entry.skills)), "")
-        response.redirect(svc.links.step(_fallback_state(entry), event="continue"), method="POST")
+        response.redirect(svc.links.step(_fallback_state(), event="continue"), method="POST")
         return twiml_response(response)
     _dial_agent(response, connection)
     return twiml_response(response)
 
 
-def _fallback_state(entry: LineEntry | None) -> FlowState:
+def _fallback_state() -> FlowState:
     flow = services().voice.default_flow
     return FlowState(flow=flow.name, step=flow.fallback, language=flow.default_language)
 
@@ -317,7 +310,7 @@ def callback_answer() -> Response:
     words = phrases(spoken.code)
     business = getattr(svc.settings, "business_name", "Acme Utilities")
     response = VoiceResponse()
-    if param("AnsweredBy", 32) in AMD_MACHINE:
+    if reached_a_machine(param("AnsweredBy", 32)):
         svc.dispatcher.attempt_failed(callback_id, agent_id, "machine")
         svc.jobs.caller_waiting()
         response.say(
