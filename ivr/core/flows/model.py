@@ -211,6 +211,20 @@ class QueueStep(Step):
             yield "on leave", self.on_leave
 
 
+@dataclass(frozen=True)
+class RecordingPolicy:
+    """What the flow records, and the notice callers hear before anything is.
+
+    ``calls`` records conversations with agents in two channels (caller and agent apart).
+    Messages left at a voicemail step are recordings by their nature and are always kept. The
+    ``consent`` notice is said once per call, in the caller's language, before the first step
+    that records (a reason step, a queue when calls are recorded, a voicemail step).
+    """
+
+    calls: bool = False
+    consent: Prompt | None = None
+
+
 HUMAN_STEPS: tuple[type[Step], ...] = (QueueStep, TransferStep)
 """Steps where a person answers."""
 
@@ -229,6 +243,7 @@ class Flow:
     """A queue or transfer step: where a caller goes whenever anything goes wrong."""
     voicemail: str | None = None
     """A voicemail step for when nobody can answer."""
+    recording: RecordingPolicy = RecordingPolicy()
     steps: Mapping[str, Step]
 
     def business_hours(self) -> HoursStep | None:

@@ -34,6 +34,7 @@ from ivr.core.flows.model import (
     MenuOption,
     MenuStep,
     QueueStep,
+    RecordingPolicy,
     SayStep,
     Step,
     TransferStep,
@@ -47,8 +48,9 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 _FLOW_FIELDS = frozenset(
     {"name", "description", "languages", "default_language", "max_retries"}
-    | {"start", "fallback", "voicemail", "steps"}
+    | {"start", "fallback", "voicemail", "recording", "steps"}
 )
+_RECORDING_FIELDS = frozenset({"calls", "consent"})
 _LANGUAGE_FIELDS = frozenset({"voice", "speech", "human_words", "messages"})
 _MESSAGE_FIELDS = ("no_input", "not_an_option", "apology")
 
@@ -289,6 +291,7 @@ class _Reader(FieldReader):
         fallback = self.required_text(data, "fallback", None)
         self.voicemail = self.text(data, "voicemail", None)
         max_retries = self.number(data, "max_retries", None, defaults.MAX_RETRIES, range(-99, 100))
+        recording = self.recording_policy(data.get("recording"))
         steps = self.steps(data.get("steps"))
         if self.problems or start is None or fallback is None or default_language is None:
             return None
@@ -301,8 +304,23 @@ class _Reader(FieldReader):
             start=start,
             fallback=fallback,
             voicemail=self.voicemail,
+            recording=recording,
             steps=MappingProxyType(steps),
         )
+
+    def recording_policy(self, value: Any) -> RecordingPolicy:
+        """``recording: {calls: true, consent: {en: "This call may be recorded..."}}``."""
+        if value is None:
+            return RecordingPolicy()
+        if not isinstance(value, dict):
+            self.problem(None, 'has "recording" that is not a set of settings (calls, consent)')
+            return RecordingPolicy()
+        self.unknown_fields(value, _RECORDING_FIELDS, None, "recording ")
+        calls = value.get("calls", False)
+        if not isinstance(calls, bool):
+            self.problem(None, f'has recording "calls" {shown(calls)}; it should be true or false')
+            calls = False
+        return RecordingPolicy(calls=calls, consent=self.prompt(value, "consent", "recording"))
 
     def language_settings(self, value: Any) -> dict[str, Language]:
         """``[en, es]`` (defaults for each) or ``{en: {voice: ..., speech: ...}, ...}``."""
