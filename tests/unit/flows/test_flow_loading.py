@@ -172,7 +172,8 @@ def test_step_written_twice_is_reported_not_silently_replaced(
             "start: menu",
             "start: menu\nvoice: alice",
             'has unknown field "voice" (known fields: '
-            "default_language, description, fallback, languages, max_retries, name, start, steps, "
+            "default_language, description, fallback, languages, max_retries, name, recording, "
+            "start, steps, "
             "voicemail)",
         ),
         (
