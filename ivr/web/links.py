@@ -34,12 +34,15 @@ CLICK_TO_CALL_ANSWER = "/voice/click-to-call/answer"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
-    return {
+    params = {
         "flow": state.flow,
         "step": state.step,
         "lang": state.language,
         "attempt": str(state.attempt),
     }
+    if state.noticed:
+        params["rec"] = "1"  # the recording notice was said: not again on this call
+    return params
 
 
 def state_from_params(params: dict[str, str]) -> FlowState | None:
@@ -53,6 +56,7 @@ def state_from_params(params: dict[str, str]) -> FlowState | None:
         step=step[:64],
         language=language[:16],
         attempt=int(attempt) if attempt.isdigit() and len(attempt) < 3 else 0,
+        noticed=params.get("rec") == "1",
     )
 
 
@@ -87,8 +91,10 @@ class PublicUrls:
     def hold_music(self) -> str:
         return self._url(HOLD_MUSIC)
 
-    def recording_status(self) -> str:
-        return self._url(RECORDING)
+    def recording_status(self, kind: str | None = None) -> str:
+        """``kind`` (call, reason) rides in the signed URL; without it the recording is a
+        message left at a voicemail step (or the last-resort one)."""
+        return self._url(RECORDING, {"kind": kind} if kind else None)
 
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)

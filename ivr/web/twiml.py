@@ -39,7 +39,7 @@ class Links(Protocol):
 
     def queue_done(self, state: FlowState, queue: str) -> str: ...
 
-    def recording_status(self) -> str: ...
+    def recording_status(self, kind: str | None = None) -> str: ...
 
 
 def _say(parent: VoiceResponse | TwimlGather, item: Say) -> None:
@@ -100,7 +100,9 @@ def _render(instructions: Iterable[Instruction], links: Links) -> str:
                     timeout=item.timeout_seconds,
                     finish_on_key=item.finish_on_key,
                     play_beep=item.play_beep,
-                    recording_status_callback=links.recording_status(),
+                    recording_status_callback=links.recording_status(
+                        None if item.kind == "voicemail" else item.kind
+                    ),
                     recording_status_callback_method="POST",
                 )
             case Dial():

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """The caller's most recent unresolved case, fresh enough to ask about."""
+
+    id: int
+    reason: str | None
+    """Their words for it (redacted), or None when nobody knows them yet."""
+    opened_at: datetime
+    agent_id: int | None
 
 
 @dataclass(frozen=True)
@@ -17,6 +30,13 @@ class CallContext:
     """E.164, or None for anonymous, withheld, client: or unparseable caller IDs."""
     customer_name: str | None = None
     customer_language: str | None = None
+    case_lookup: Callable[[], OpenCase | None] | None = field(default=None, compare=False)
+    """Finds the caller's open case; asked only by a step that asks about it, so the other
+    webhooks pay no query for it."""
+
+    @cached_property
+    def open_case(self) -> OpenCase | None:
+        return self.case_lookup() if self.case_lookup is not None else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,10 @@ sixth time."""
 GATHER_TIMEOUT_SECONDS = 5
 TRANSFER_TIMEOUT_SECONDS = 30
 VOICEMAIL_MAX_LENGTH_SECONDS = 120
+REASON_MAX_LENGTH_SECONDS = 15
+"""A reason for calling is a few words: long enough for a sentence, short enough that nobody
+is kept from a person by it."""
+REASON_MAX_LENGTH_RANGE = range(3, 61)
 
 LANGUAGE_DEFAULTS: MappingProxyType[str, MappingProxyType[str, object]] = MappingProxyType(
     {
@@ -23,6 +27,9 @@ LANGUAGE_DEFAULTS: MappingProxyType[str, MappingProxyType[str, object]] = Mappin
                 "no_input": "Sorry, I didn't get that.",
                 "not_an_option": "Sorry, that is not an option.",
                 "apology": "Sorry, something went wrong. Let me get you to a person.",
+                "yes_words": ("yes", "yeah", "yep", "correct", "right", "that's right"),
+                "no_words": ("no", "nope", "not", "something else", "different"),
+                "unknown_reason": "the matter of your last call",
             }
         ),
         "es": MappingProxyType(
@@ -32,6 +39,9 @@ LANGUAGE_DEFAULTS: MappingProxyType[str, MappingProxyType[str, object]] = Mappin
                 "no_input": "Perdón, no le escuché.",
                 "not_an_option": "Perdón, esa no es una opción.",
                 "apology": "Perdón, algo salió mal. Le comunico con una persona.",
+                "yes_words": ("sí", "si", "claro", "correcto", "así es"),
+                "no_words": ("no", "otra cosa", "otro"),
+                "unknown_reason": "el asunto de su última llamada",
             }
         ),
     }

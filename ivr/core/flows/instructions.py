@@ -18,6 +18,9 @@ class FlowState:
     step: str
     language: str
     attempt: int = 0
+    noticed: bool = False
+    """The recording notice has been said on this call: it is said once, before the first
+    step that records."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,15 @@ class Continue:
 
 @dataclass(frozen=True)
 class Record:
-    """Voicemail: record the caller, then continue at ``resume`` with the recording."""
+    """Record the caller (a message, or why they call), then continue at ``resume``."""
 
     resume: FlowState
     max_length_seconds: int = 120
     timeout_seconds: int = 5
     finish_on_key: str = "#"
     play_beep: bool = True
+    kind: str = "voicemail"
+    """What the recording is (``RecordingKind``): a reason clip is transcribed first."""
 
 
 @dataclass(frozen=True)
@@ -110,3 +115,8 @@ class Turn:
     """Set when the flow hands the call off: queued, transferred, voicemail, hung-up."""
     language: str | None = None
     """The call's language after this turn (a language step may have changed it)."""
+    reason: str | None = None
+    """Why the caller calls, in their words, when the carrier's speech recognition gave it
+    (a reason step with ``input: speech``); a recorded reason arrives by transcription."""
+    case_id: int | None = None
+    """The open case the caller said this call is about."""

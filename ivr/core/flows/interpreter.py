@@ -32,6 +32,7 @@ from ivr.core.flows.instructions import (
 )
 from ivr.core.flows.matching import best_match, words_of
 from ivr.core.flows.model import (
+    CaseStep,
     Flow,
     HangupStep,
     HoursStep,
@@ -40,6 +41,7 @@ from ivr.core.flows.model import (
     MenuStep,
     Prompt,
     QueueStep,
+    ReasonStep,
     SayStep,
     Step,
     TransferStep,
@@ -48,6 +50,12 @@ from ivr.core.flows.model import (
 
 NO_INPUT = "no-input"
 NO_RECORDING = "no-recording"
+
+REASON_KIND = "reason"
+"""The ``Record.kind`` of a reason clip (``RecordingKind.REASON``)."""
+REASON_MAX_CHARACTERS = 500
+REASON_SILENCE_SECONDS = 3
+"""A caller who stops talking for this long has said why they call."""
 
 QUEUED, TRANSFERRED, VOICEMAIL, HUNG_UP = "queued", "transferred", "voicemail", "hung-up"
 """``Turn.outcome`` values, set only by a turn that hands the call off; a turn that merely ends
@@ -93,10 +101,14 @@ def resume(flow: Flow, state: FlowState, ctx: CallContext, given: CallerInput) -
     """Continue a call at ``state`` with what the carrier reported (keys, speech, dial status,
     queue result, recording, or a ``Continue`` event)."""
     step = _step_to_resume(flow, state)
-    reply = _Reply(flow, ctx, state.language)
+    reply = _Reply(flow, ctx, state.language, noticed=state.noticed)
     following: str | None
     if isinstance(step, MenuStep | LanguageStep):
         following = _answered(reply, step, state, given)
+    elif isinstance(step, ReasonStep):
+        following = _reason_given(reply, step, given)
+    elif isinstance(step, CaseStep):
+        following = _case_answered(reply, step, given)
     elif isinstance(step, TransferStep):
         following = _dialled(reply, step, given)
     elif isinstance(step, QueueStep):
@@ -131,13 +143,18 @@ def fallback(flow: Flow, language: str | None, ctx: CallContext) -> Turn:
 class _Reply:
     """One turn being put together: instructions, steps visited, outcome and language."""
 
-    def __init__(self, flow: Flow, ctx: CallContext, language: str) -> None:
+    def __init__(
+        self, flow: Flow, ctx: CallContext, language: str, *, noticed: bool = False
+    ) -> None:
         self.flow = flow
         self.ctx = ctx
         self.code = language
+        self.noticed = noticed
         self.instructions: list[Instruction] = []
         self.visited: list[str] = []
         self.outcome: str | None = None
+        self.reason: str | None = None
+        self.case_id: int | None = None
         self.closing = False
         """Set when this turn ends a hand-off an earlier turn reported (a bridged queue, an
         answered transfer, a recorded message): the hang-up that follows is not a new outcome,
@@ -153,6 +170,8 @@ class _Reply:
             visited=tuple(self.visited),
             outcome=self.outcome,
             language=self.code,
+            reason=self.reason,
+            case_id=self.case_id,
         )
 
     def add(self, *instructions: Instruction) -> None:
@@ -164,7 +183,20 @@ class _Reply:
         self.outcome = self.outcome or outcome
 
     def state(self, step: str, attempt: int = 0) -> FlowState:
-        return FlowState(flow=self.flow.name, step=step, language=self.code, attempt=attempt)
+        return FlowState(
+            flow=self.flow.name,
+            step=step,
+            language=self.code,
+            attempt=attempt,
+            noticed=self.noticed,
+        )
+
+    def notice_recording(self) -> None:
+        """The consent notice, once per call, before the first thing that is recorded."""
+        consent = self.flow.recording.consent
+        if consent is not None and not self.noticed:
+            self.add(self.speak(consent))
+        self.noticed = True
 
     def say(self, text: str, code: str | None = None) -> Say:
         language = self.flow.languages[code or self.code]
@@ -213,6 +245,15 @@ class _Reply:
         if isinstance(step, MenuStep):
             self.ask(step, attempt=0)
             return None
+        if isinstance(step, CaseStep):
+            return self.ask_about_case(step)
+        if isinstance(step, ReasonStep):
+            self.ask_reason(step)
+            return None
+        if isinstance(step, VoicemailStep) or (
+            isinstance(step, QueueStep) and self.flow.recording.calls
+        ):
+            self.notice_recording()
         if step_prompt := getattr(step, "prompt", None):
             self.add(self.speak(step_prompt))
         resume_here = self.state(step.name)
@@ -235,6 +276,76 @@ class _Reply:
             self.hand_off(HUNG_UP)
         else:
             raise FlowStateError(f'{self.flow.source}: step "{step.name}" has no interpretation')
+        return None
+
+    def ask_reason(self, step: ReasonStep) -> None:
+        """A few words on why they call: recorded (after the notice), or heard by the carrier's
+        speech recognition. Either way silence goes on to ``next``, and a key pressed while the
+        prompt plays skips it: 0 reaches a person, any other key answers the menu after it
+        (callers who know the menu need not wait)."""
+        if step.input == "speech":
+            here = self.state(step.name)
+            self.add(
+                Gather(
+                    resume=here,
+                    prompts=(self.speak(step.prompt),),
+                    input="dtmf speech",
+                    num_digits=1,
+                    timeout_seconds=REASON_SILENCE_SECONDS,
+                    language=self.language.speech,
+                ),
+                Continue(resume=here, event=NO_INPUT),
+            )
+            return
+        consent = self.flow.recording.consent
+        notice = (self.speak(consent),) if consent is not None and not self.noticed else ()
+        self.noticed = True
+        here = self.state(step.name)
+        self.add(
+            Gather(
+                resume=here,
+                prompts=(*notice, self.speak(step.prompt)),
+                input="dtmf",
+                num_digits=1,
+                timeout_seconds=1,
+                language=self.language.speech,
+            ),
+            Record(
+                resume=here,
+                max_length_seconds=step.max_length_seconds,
+                timeout_seconds=REASON_SILENCE_SECONDS,
+                kind=REASON_KIND,
+            ),
+            Continue(resume=here, event=NO_RECORDING),
+        )
+
+    def ask_about_case(self, step: CaseStep) -> str | None:
+        """A caller with an open case is asked whether it is why they call; the others go on
+        to ``no`` without a word."""
+        case = self.ctx.open_case
+        if case is None:
+            return step.no
+        unknown = step.unknown_reason.text.get(self.code) if step.unknown_reason else None
+        about = case.reason or unknown or self.language.unknown_reason
+        question = self.speak(step.prompt)
+        if isinstance(question, Say):
+            question = Say(
+                text=question.text.replace("{reason}", about),
+                language=question.language,
+                voice=question.voice,
+            )
+        state = self.state(step.name)
+        self.add(
+            Gather(
+                resume=state,
+                prompts=(question,),
+                num_digits=1,
+                timeout_seconds=step.gather.timeout_seconds,
+                hints=(*self.language.yes_words, *self.language.no_words),
+                language=self.language.speech,
+            ),
+            Continue(resume=state, event=NO_INPUT),
+        )
         return None
 
     def ask(
@@ -336,6 +447,41 @@ def _key_of(given: CallerInput) -> str | None:
         return digits
     spoken = "".join(words_of(given.speech or ""))
     return spoken if spoken.isdigit() else None
+
+
+def _reason_given(reply: _Reply, step: ReasonStep, given: CallerInput) -> str | None:
+    """After the reason: its words (when the carrier heard them), or a key that skipped it."""
+    key = (given.digits or "").strip()
+    if key == "0":
+        return reply.flow.fallback
+    following = reply.flow.steps.get(step.next)
+    if key and isinstance(following, MenuStep):
+        # Typed ahead: the key answers the menu, as if it had been asked.
+        reply.visited.append(following.name)
+        return _answered(reply, following, reply.state(following.name), given)
+    if step.input == "speech" and (given.speech or "").strip():
+        reply.reason = given.speech.strip()[:REASON_MAX_CHARACTERS]
+    return step.next
+
+
+def _case_answered(reply: _Reply, step: CaseStep, given: CallerInput) -> str:
+    """Yes joins the call to the case; a person is one key or word away; anything else,
+    silence included, is a new matter."""
+    key = _key_of(given)
+    speech = given.speech or ""
+    human_words = [word for lang in reply.flow.languages.values() for word in lang.human_words]
+    if key == "0" or (key is None and best_match(speech, human_words)):
+        return step.human or reply.flow.fallback
+    said_yes = key == "1" or (
+        key is None
+        and best_match(speech, reply.language.yes_words)
+        > best_match(speech, reply.language.no_words)
+    )
+    case = reply.ctx.open_case if said_yes else None
+    if case is None:
+        return step.no
+    reply.case_id = case.id
+    return step.yes
 
 
 def _dialled(reply: _Reply, step: TransferStep, given: CallerInput) -> str | None:

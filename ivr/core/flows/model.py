@@ -43,10 +43,16 @@ class Language:
     """Words that take the caller from any menu to a person."""
     no_input: str
     """Said before a menu is repeated because the caller said nothing."""
+
     not_an_option: str
     """Said before a menu is repeated because the answer matched nothing."""
     apology: str
     """Said when something went wrong and the caller is routed to the fallback."""
+    yes_words: tuple[str, ...] = ()
+    no_words: tuple[str, ...] = ()
+    """How a caller says yes or no to a question (a case step)."""
+    unknown_reason: str = ""
+    """What a case step says for ``{reason}`` when the reason is not known."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,53 @@ class VoicemailStep(Step):
 
     def targets(self) -> Iterator[tuple[str, str]]:
         yield "", self.next
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReasonStep(Step):
+    """Ask the caller, in a few words, why they call: the agent who answers reads it.
+
+    ``input: record`` (the default) records a short clip, transcribed ahead of any backlog;
+    ``input: speech`` takes the carrier's speech recognition instead, with nothing recorded.
+    Silence or a hang-up moves on: nobody is kept from a person for want of a reason.
+    """
+
+    kind: ClassVar[str] = "reason"
+
+    prompt: Prompt
+    input: str = "record"
+    max_length_seconds: int = 15
+    next: str
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        yield "", self.next
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseStep(Step):
+    """Ask a returning caller whether they call about their open case.
+
+    ``prompt`` may say ``{reason}``: the case's reason in the customer's words, or the
+    step's ``unknown_reason`` when nobody knows them yet. Yes (key 1 or a yes word) goes to
+    ``yes`` with the case attached, so its agent is offered the call first; no, silence or
+    anything else to ``no``; key 0 and the words for a person to ``human``. A caller with no
+    open case goes straight to ``no`` without hearing anything.
+    """
+
+    kind: ClassVar[str] = "case"
+
+    prompt: Prompt
+    unknown_reason: Prompt | None = None
+    yes: str
+    no: str
+    human: str | None
+    gather: GatherSettings = GatherSettings()
+
+    def targets(self) -> Iterator[tuple[str, str]]:
+        yield "on yes", self.yes
+        yield "on no", self.no
+        if self.human is not None:
+            yield "for a person", self.human
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from ivr.core.flows.hours import (
     parse_weekday,
 )
 from ivr.core.flows.model import (
+    CaseStep,
     Flow,
     HangupStep,
     HoursStep,
@@ -34,6 +35,7 @@ from ivr.core.flows.model import (
     MenuOption,
     MenuStep,
     QueueStep,
+    ReasonStep,
     RecordingPolicy,
     SayStep,
     Step,
@@ -51,8 +53,10 @@ _FLOW_FIELDS = frozenset(
     | {"start", "fallback", "voicemail", "recording", "steps"}
 )
 _RECORDING_FIELDS = frozenset({"calls", "consent"})
-_LANGUAGE_FIELDS = frozenset({"voice", "speech", "human_words", "messages"})
-_MESSAGE_FIELDS = ("no_input", "not_an_option", "apology")
+_LANGUAGE_FIELDS = frozenset(
+    {"voice", "speech", "human_words", "yes_words", "no_words", "messages"}
+)
+_MESSAGE_FIELDS = ("no_input", "not_an_option", "apology", "unknown_reason")
 
 
 class _Reader(FieldReader):
@@ -254,6 +258,44 @@ class _Reader(FieldReader):
             next=next_step,
         )
 
+    def reason(self, name: str, raw: Mapping[str, Any]) -> Step | None:
+        prompt = self.required_prompt(raw, "prompt", name)
+        next_step = self.required_text(raw, "next", name)
+        how = self.text(raw, "input", name) or "record"
+        if how not in ("record", "speech"):
+            self.problem(name, f'has "input" {shown(how)}; use record or speech')
+        if prompt is None or next_step is None:
+            return None
+        return ReasonStep(
+            name=name,
+            prompt=prompt,
+            input=how,
+            max_length_seconds=self.number(
+                raw,
+                "max_length",
+                name,
+                defaults.REASON_MAX_LENGTH_SECONDS,
+                defaults.REASON_MAX_LENGTH_RANGE,
+            ),
+            next=next_step,
+        )
+
+    def case(self, name: str, raw: Mapping[str, Any]) -> Step | None:
+        prompt = self.required_prompt(raw, "prompt", name)
+        yes = self.required_text(raw, "yes", name)
+        no = self.required_text(raw, "no", name)
+        if prompt is None or yes is None or no is None:
+            return None
+        return CaseStep(
+            name=name,
+            prompt=prompt,
+            unknown_reason=self.prompt(raw, "unknown_reason", name),
+            yes=yes,
+            no=no,
+            human=self.target(raw, "human", name),
+            gather=self.gather(raw, name, ["1", "2"]),
+        )
+
     def hangup(self, name: str, raw: Mapping[str, Any]) -> Step | None:
         return HangupStep(name=name, prompt=self.prompt(raw, "prompt", name))
 
@@ -364,6 +406,12 @@ class _Reader(FieldReader):
         def message(key: str) -> str:
             return self.text(messages, key, None) or str(known.get(key, ""))
 
+        def answer_words(key: str) -> tuple[str, ...]:
+            given = settings.get(key)
+            if given is None:
+                return tuple(known.get(key, ()))  # type: ignore[call-overload]
+            return self.words(given, None, f"{where} {key.removesuffix('_words')} word")
+
         return Language(
             code=code,
             speech=self.text(settings, "speech", None) or str(known.get("speech", "")),
@@ -372,6 +420,9 @@ class _Reader(FieldReader):
             no_input=message("no_input"),
             not_an_option=message("not_an_option"),
             apology=message("apology"),
+            yes_words=answer_words("yes_words"),
+            no_words=answer_words("no_words"),
+            unknown_reason=message("unknown_reason"),
         )
 
     def steps(self, value: Any) -> dict[str, Step]:
@@ -406,6 +457,11 @@ _STEP_READERS: dict[str, tuple[frozenset[str], _StepBuilder]] = {
     "transfer": (frozenset({"prompt", "to", "timeout", "on_failure"}), _Reader.transfer),
     "voicemail": (frozenset({"prompt", "max_length", "next"}), _Reader.voicemail_step),
     "hangup": (frozenset({"prompt"}), _Reader.hangup),
+    "reason": (frozenset({"prompt", "input", "max_length", "next"}), _Reader.reason),
+    "case": (
+        frozenset({"prompt", "unknown_reason", "yes", "no", "human", "gather"}),
+        _Reader.case,
+    ),
     "queue": (frozenset({"prompt", "queue", "skills", "on_leave"}), _Reader.queue),
 }
 """Each step type: the fields it may have, and how to read it."""

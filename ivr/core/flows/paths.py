@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ivr.core.flows.model import Flow, HoursStep, LanguageStep, SayStep, Step
+from ivr.core.flows.model import CaseStep, Flow, HoursStep, LanguageStep, SayStep, Step
 
 
 def passes_to(step: Step) -> Iterator[str]:
     """The steps ``step`` goes on to by itself, in the same turn."""
     if isinstance(step, SayStep | LanguageStep):
         yield step.next
+    elif isinstance(step, CaseStep):
+        yield step.no  # a caller without an open case is not asked
     elif isinstance(step, HoursStep):
         yield step.open
         yield step.closed

@@ -28,11 +28,13 @@ from ivr.core.flows import defaults
 from ivr.core.flows.matching import words_of
 from ivr.core.flows.model import (
     HUMAN_STEPS,
+    CaseStep,
     Flow,
     LanguageStep,
     MenuStep,
     Prompt,
     QueueStep,
+    ReasonStep,
     Step,
     TransferStep,
     VoicemailStep,
@@ -62,6 +64,8 @@ def check_flow(flow: Flow) -> list[Problem]:
             checker.transfer(step)
         elif isinstance(step, QueueStep):
             checker.queue(step)
+        elif isinstance(step, CaseStep):
+            checker.case_step(step)
     checker.reachability()
     checker.loops()
     return checker.problems
@@ -157,6 +161,29 @@ class _Checker:
             ]
             if missing:
                 self.problem(None, f"has {where} without messages: {', '.join(missing)}")
+        self.recording_notice()
+
+    def recording_notice(self) -> None:
+        """A flow that records conversations or reasons tells every caller first, in their
+        language: the notice is what makes the recording lawful in many places."""
+        flow = self.flow
+        records = flow.recording.calls or any(
+            isinstance(step, ReasonStep) and step.input == "record" for step in flow.steps.values()
+        )
+        consent = flow.recording.consent
+        if records and consent is None:
+            self.problem(
+                None,
+                'records calls or reasons but has no recording "consent": the notice callers '
+                "hear before anything is recorded",
+            )
+        if consent is None:
+            return
+        for language in flow.languages:
+            if language not in consent.languages():
+                self.problem(None, f'has no recording "consent" in "{language}"')
+        if any("{" in text for text in consent.text.values()):
+            self.problem(None, 'has a placeholder in its recording "consent"; it takes none')
 
     # -- references and reachability -------------------------------------------------------
 
@@ -228,6 +255,8 @@ class _Checker:
                 )
             for language, text in prompt.text.items():
                 for placeholder in _PLACEHOLDER.findall(text):
+                    if placeholder == "reason" and isinstance(step, CaseStep):
+                        continue
                     if placeholder != "name":
                         self.problem(
                             step.name,
@@ -319,6 +348,21 @@ class _Checker:
                 self.problem(step.name, f"has key {key}, but listens for only {digits} digit(s)")
 
     # -- hand-offs -----------------------------------------------------------------------------
+
+    def case_step(self, step: CaseStep) -> None:
+        for code, language in self.flow.languages.items():
+            if not (language.yes_words and language.no_words):
+                self.problem(
+                    step.name,
+                    f'asks a yes-or-no question, but language "{code}" has no "yes_words" and '
+                    '"no_words"',
+                )
+            if step.unknown_reason is None and not language.unknown_reason:
+                self.problem(
+                    step.name,
+                    f'needs "unknown_reason" in "{code}": what it says for {{reason}} when the '
+                    "reason is not known",
+                )
 
     def transfer(self, step: TransferStep) -> None:
         if not _is_e164(step.number):
