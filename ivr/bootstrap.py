@@ -13,6 +13,7 @@ from ivr.adapters.jobs import RqJobs
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.redis_pending import RedisPendingRequests
 from ivr.adapters.sql.callbacks import SqlCallbackBook
+from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.directory import SqlAgentDirectory
@@ -79,6 +80,10 @@ class Services:
     @cached_property
     def records(self) -> SqlCallRecords:
         return SqlCallRecords(self.database)
+
+    @cached_property
+    def cases(self) -> SqlCaseRecords:
+        return SqlCaseRecords(self.database)
 
     @cached_property
     def line(self) -> RedisWaitingLine:
@@ -155,6 +160,8 @@ class Services:
             clock=self.clock,
             default_region=region_of(self.settings.twilio_phone_number),
             waiting=self.waiting,
+            cases=self.cases,
+            case_days=self.settings.recording.case_days,
         )
 
     @cached_property

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from ivr.core.callers import CallerId
 from ivr.core.calls import CallStatus
+from ivr.core.flows.context import OpenCase
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,28 @@ class CallRecords(Protocol):
     ) -> bool:
         """Keep a voicemail once per recording; False when it was already kept."""
         ...
+
+
+class CaseRecords(Protocol):
+    """Customers' cases: which one a call is about, so nobody explains twice."""
+
+    def open_case_for(self, number: str, *, since: datetime) -> OpenCase | None:
+        """The caller's most recently worked open case, if worked since ``since``."""
+        ...
+
+    def attach(
+        self,
+        call_sid: str,
+        *,
+        number: str | None,
+        customer_id: int | None,
+        case_id: int | None,
+        at: datetime,
+    ) -> tuple[int, int | None] | None:
+        """File the call under ``case_id`` or a new case; (case id, its agent) or None."""
+        ...
+
+    def set_reason(self, call_sid: str, reason: str) -> None: ...
 
 
 class AgentDispatch(Protocol):

@@ -30,8 +30,46 @@ class CallSummary:
     reason: str | None
     agent_id: int | None
     transcript: str | None = None
-    """Filled by the transcription issue; None until then."""
+    """The conversation's redacted transcript (of the agent call, else of the message left),
+    a line per segment with its speaker; None while pending or impossible."""
     transcript_status: str | None = None
+    """None when nothing was recorded; else pending, done, no-model or failed."""
+    segments: tuple[TranscriptSegment, ...] = ()
+    disposition: str | None = None
+    case_id: int | None = None
+    recordings: tuple[RecordingSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class TranscriptSegment:
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: tuple[tuple[str, float, float, float], ...]
+    """(word, start, end, confidence), seconds from the start of the recording."""
+
+
+@dataclass(frozen=True)
+class RecordingSummary:
+    recording_sid: str
+    kind: str
+    duration_seconds: int | None
+    status: str
+    transcript_status: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    status: str
+    reason: str | None
+    opened_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    agent_id: int | None
+    call_sids: tuple[str, ...]
+    """The calls about it, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +81,8 @@ class CustomerFile:
     numbers: tuple[str, ...]
     calls: tuple[CallSummary, ...]
     """Oldest first, newest last."""
+    cases: tuple[CaseSummary, ...] = ()
+    """Newest first: open ones are what the next agent should know about."""
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,12 @@ class WaitingCalls:
         flow: str | None,
         step: str | None,
         arrived_at: datetime | None = None,
+        preferred_agent: int | None = None,
     ) -> Place:
         """Put a caller in line (once: a caller already there keeps their place). A caller
-        with a pending callback takes its place instead of queueing twice."""
+        with a pending callback takes its place instead of queueing twice. A caller back about
+        an open case waits a moment for ``preferred_agent`` (the case's); any other repeat
+        caller for the agent who last spoke to them."""
         now = self.clock.now()
         arrival = arrived_at or now
         callback_id = None
@@ -182,8 +185,8 @@ class WaitingCalls:
                 arrival = min(arrival, pending.place_at)
                 callback_id = pending.id
                 log.info("call %s merged with pending callback %s", call_sid, pending.id)
-        preferred = None
-        if number and self.settings.sticky_days:
+        preferred = preferred_agent
+        if preferred is None and number and self.settings.sticky_days:
             preferred = self.records.last_agent_for(
                 number, since=now - timedelta(days=self.settings.sticky_days)
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from redis.exceptions import RedisError
 
@@ -20,7 +21,14 @@ from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Enqueue, FlowState, Say, Turn
 from ivr.core.flows.model import Flow, Language
 from ivr.core.flows.paths import knows_the_caller_after_a_reply
-from ivr.core.ports import AgentDispatch, CallRecords, Clock, NewCall, StatusReport
+from ivr.core.ports import (
+    AgentDispatch,
+    CallRecords,
+    CaseRecords,
+    Clock,
+    NewCall,
+    StatusReport,
+)
 from ivr.core.routing import carrier_queue_name
 from ivr.services.queue import WaitingCalls
 
@@ -53,6 +61,9 @@ class VoiceCalls:
         clock: Clock,
         default_region: str | None = None,
         waiting: WaitingCalls | None = None,
+        cases: CaseRecords | None = None,
+        case_days: int = 14,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         if default_flow not in flows:
             raise FlowError([f"the default flow {default_flow!r} is not among {sorted(flows)}"])
@@ -63,6 +74,9 @@ class VoiceCalls:
         self._waiting = waiting
         self._clock = clock
         self._region = default_region
+        self._cases = cases
+        self._case_days = case_days
+        self._redact = redact or (lambda text: text)
         # Flows whose later turns never depend on who calls save a lookup per webhook.
         self._knows_caller_later = {
             name: knows_the_caller_after_a_reply(flow) for name, flow in flows.items()
@@ -84,12 +98,19 @@ class VoiceCalls:
         self, call_sid: str, caller: CallerId, *, look_up: bool = True
     ) -> tuple[CallContext, int | None]:
         customer = self._records.customer_for(caller.e164) if caller.e164 and look_up else None
+        now = self._clock.now()
+        number = caller.e164
+        case_lookup = None
+        if self._cases is not None and number and (customer is not None or not look_up):
+            cases, since = self._cases, now - timedelta(days=self._case_days)
+            case_lookup = lambda: cases.open_case_for(number, since=since)  # noqa: E731
         context = CallContext(
             call_sid=call_sid,
-            now=self._clock.now(),
-            caller_number=caller.e164,
+            now=now,
+            caller_number=number,
             customer_name=customer.name if customer else None,
             customer_language=customer.language if customer else None,
+            case_lookup=case_lookup,
         )
         return context, customer.id if customer else None
 
@@ -146,6 +167,19 @@ class VoiceCalls:
         if customer_id is None and caller.e164:
             known = self._records.customer_for(caller.e164)
             customer_id = known.id if known else None
+        preferred_agent = None
+        if self._cases is not None:
+            # Filed under the case the caller confirmed, or a new one; the case's agent is
+            # offered the call first (before the number's last agent).
+            filed = self._cases.attach(
+                call_sid,
+                number=caller.e164,
+                customer_id=customer_id,
+                case_id=turn.case_id,
+                at=self._clock.now(),
+            )
+            if filed is not None and turn.case_id is not None:
+                preferred_agent = filed[1]
         try:
             self._waiting.join(
                 call_sid,
@@ -156,6 +190,7 @@ class VoiceCalls:
                 language=enqueue.resume.language,
                 flow=enqueue.resume.flow,
                 step=enqueue.resume.step,
+                preferred_agent=preferred_agent,
             )
         except RedisError:
             # Hold them anyway: the hold loop and the sweep put them in line when Redis is back.
@@ -292,6 +327,8 @@ class VoiceCalls:
 
     def _after_turn(self, call_sid: str, turn: Turn, from_raw: str | None = None) -> None:
         queue, skills = _queue_of(turn)
+        if call_sid and turn.reason and self._cases is not None:
+            self._cases.set_reason(call_sid, self._redact(turn.reason))
         if call_sid:
             self._records.record_turn(
                 call_sid,

@@ -96,6 +96,7 @@ EXAMPLES = {
     ("get", "/queues/{name}"): {},
     ("get", "/customers"): {"query_string": {"phone": "+14155550123"}},
     ("get", "/callbacks"): {"query_string": {"status": "pending", "limit": "10"}},
+    ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
 }
 """A request each operation should answer with success, on the demo data."""
 
@@ -109,7 +110,16 @@ def test_every_served_operation_answers_success_as_documented(app, api: Api, rou
     method, template = route
     assert route in EXAMPLES, f"add an example request for {route}"
     operation = document()["paths"][template][method]
-    path = template.replace("{agent_id}", str(first_agent)).replace("{name}", "support")
+    if "{call_sid}" in template:
+        from ivr.adapters.sql.models import Call
+
+        with app.extensions["ivr"].database.unit_of_work() as session:
+            session.add(Call(call_sid="CA-example", from_number="+14155550123"))
+    path = (
+        template.replace("{agent_id}", str(first_agent))
+        .replace("{name}", "support")
+        .replace("{call_sid}", "CA-example")
+    )
     response = api.request(method.upper(), path, **EXAMPLES[route])
     assert str(response.status_code) in operation["responses"]
     assert response.status_code < 300, response.get_json()

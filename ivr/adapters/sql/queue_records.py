@@ -13,7 +13,14 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 
 from ivr.adapters.sql.database import Database
-from ivr.adapters.sql.models import Agent, Call, Callback, Customer, WaitEstimateSpoken
+from ivr.adapters.sql.models import (
+    Agent,
+    Call,
+    Callback,
+    Case,
+    Customer,
+    WaitEstimateSpoken,
+)
 from ivr.adapters.sql.records import insert_if_new
 from ivr.core.calls import FINAL_STATUSES, Outcome
 from ivr.core.queueing import AgentOnShift, AgentState
@@ -113,6 +120,14 @@ class SqlQueueRecords:
             ).all()
             for estimate in estimates:
                 estimate.actual_wait_seconds = max(0, round((at - estimate.at).total_seconds()))
+            # The case the call is about now has this agent: its next call is offered to them.
+            case_id = session.scalar(select(Call.case_id).where(Call.call_sid == call_sid))
+            if case_id is not None:
+                session.execute(
+                    update(Case)
+                    .where(Case.id == case_id)
+                    .values(agent_id=agent_id, last_call_sid=call_sid, updated_at=at)
+                )
 
     def agent_leg(self, call_sid: str, *, agent_id: int, to: str, at: datetime) -> None:
         """The leg that rang an agent for a caller: whose phone, so it can be audited."""

@@ -49,6 +49,13 @@ class Operation:
 
 
 AGENT_ID = {"agent_id": {"type": "integer", "minimum": 1, "description": "The agent's id."}}
+CALL_SID = {
+    "call_sid": {
+        "type": "string",
+        "description": "The call's CallSid.",
+        "examples": ["CA" + "0" * 32],
+    }
+}
 QUEUE_NAME = {
     "name": {"type": "string", "description": "The queue's name.", "examples": ["support"]}
 }
@@ -164,6 +171,20 @@ OPERATIONS: tuple[Operation, ...] = (
         query=schemas.CallbackQuery,
         responses={200: schemas.CallbackList},
         tag="callbacks",
+    ),
+    Operation(
+        "put",
+        "/calls/{call_sid}/disposition",
+        "setCallDisposition",
+        "Say what became of a call; resolved closes its case",
+        role=Role.AGENT,
+        body=schemas.DispositionChange,
+        responses={200: schemas.CallDisposition},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="Setting it again replaces it; `follow-up` or `transferred` after "
+        "`resolved` reopens the case.",
+        tag="customers",
     ),
 )
 

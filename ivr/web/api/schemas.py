@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ivr.core import directory
+from ivr.core.cases import CaseStatus, Disposition
 from ivr.core.reports import CALLBACK_STATUSES, searched_number
 
 # --- request bodies -------------------------------------------------------------------------
@@ -105,6 +106,14 @@ class AgentStatusChange(_Request):
     )
 
 
+class DispositionChange(_Request):
+    disposition: Literal[tuple(Disposition)] = Field(  # type: ignore[valid-type]
+        description="`resolved` closes the call's case; `follow-up` keeps it open, and the "
+        "customer's next call is asked about it; `transferred` means handed on without a "
+        "resolution (the case stays open, and it is reported)."
+    )
+
+
 # --- query strings --------------------------------------------------------------------------
 
 
@@ -179,10 +188,66 @@ class Call(_Response):
     outcome: str | None = Field(description="What became of the call (answered, voicemail...).")
     queue: str | None
     wait_seconds: int | None = Field(description="Time in line before an agent took it.")
-    reason: str | None = Field(description="Why they called, in their words, when known.")
-    transcript: str | None = Field(description="Filled once transcription exists; null now.")
-    transcript_status: str | None = Field(description="Likewise: null until transcription.")
+    reason: str | None = Field(
+        description="Why they called, in their words (redacted): the carrier's speech result, "
+        "the click-to-call form, or their transcribed reason clip. Null until known."
+    )
+    transcript: str | None = Field(
+        description="The conversation (with the agent, else the message left), redacted, a "
+        "line per segment with its speaker (`customer: ...`). Null while `transcript_status` "
+        "is not `done`."
+    )
+    transcript_status: str | None = Field(
+        description="Null when nothing was recorded; `pending`, `done`, `no-model` (no speech "
+        "model for the call's language yet: it is transcribed once one is installed) or "
+        "`failed`.",
+        examples=["done"],
+    )
+    segments: list[TranscriptSegment] = Field(
+        description="The transcript by speaker and time, oldest first; empty until done."
+    )
     agent_id: int | None = Field(description="The agent who took the call.")
+    disposition: str | None = Field(
+        description="What the agent said became of it: resolved, follow-up, transferred."
+    )
+    case_id: int | None = Field(description="The customer's case the call is about.")
+    recordings: list[RecordingInfo] = Field(description="What was recorded, oldest first.")
+
+
+class TranscriptSegment(_Response):
+    speaker: str = Field(examples=["customer"], description="`customer` or `agent`.")
+    start: float = Field(description="Seconds from the start of the recording.")
+    end: float
+    text: str = Field(description="Redacted: card, account and phone numbers, e-mails masked.")
+    words: list[tuple[str, float, float, float]] = Field(
+        description="[word, start, end, confidence 0-1] for each word."
+    )
+
+
+class RecordingInfo(_Response):
+    recording_sid: str
+    kind: str = Field(description="`call` (two channels), `voicemail` or `reason`.")
+    duration_seconds: int | None
+    status: str = Field(description="reported, stored, failed or pruned (audio deleted).")
+    transcript_status: str
+
+
+class Case(_Response):
+    id: int
+    status: Literal[tuple(CaseStatus)]  # type: ignore[valid-type]
+    reason: str | None
+    opened_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    agent_id: int | None = Field(description="Who last worked on it: offered its next call.")
+    call_sids: list[str] = Field(description="The calls about it, oldest first.")
+
+
+class CallDisposition(_Response):
+    call_sid: str
+    disposition: str
+    case_id: int | None
+    case_status: str | None = Field(description="The call's case after the change.")
 
 
 class Customer(_Response):
@@ -195,6 +260,7 @@ class Customer(_Response):
         description="Linked to this customer, and unlinked calls from one of their numbers "
         "(made before the number was on file); oldest first, newest last."
     )
+    cases: list[Case] = Field(description="Newest first; open ones are unresolved.")
 
 
 class CustomerList(_Response):
