@@ -28,6 +28,7 @@ from ivr.core.callers import region_of
 from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow, QueueStep
+from ivr.core.redaction import redact_text
 from ivr.services.access import ApiAccess
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
@@ -162,6 +163,11 @@ class Services:
             waiting=self.waiting,
             cases=self.cases,
             case_days=self.settings.recording.case_days,
+            redact=lambda text, language: redact_text(
+                text,
+                language=language,
+                region=region_of(self.settings.twilio_phone_number) or "US",
+            ),
         )
 
     @cached_property

@@ -63,7 +63,7 @@ class VoiceCalls:
         waiting: WaitingCalls | None = None,
         cases: CaseRecords | None = None,
         case_days: int = 14,
-        redact: Callable[[str], str] | None = None,
+        redact: Callable[[str, str | None], str] | None = None,
     ) -> None:
         if default_flow not in flows:
             raise FlowError([f"the default flow {default_flow!r} is not among {sorted(flows)}"])
@@ -76,7 +76,9 @@ class VoiceCalls:
         self._region = default_region
         self._cases = cases
         self._case_days = case_days
-        self._redact = redact or (lambda text: text)
+        self._redact = redact or (lambda text, language: text)
+        """Masks card, account and phone numbers and e-mails in what callers say before it is
+        stored (``ivr.core.redaction``)."""
         # Flows whose later turns never depend on who calls save a lookup per webhook.
         self._knows_caller_later = {
             name: knows_the_caller_after_a_reply(flow) for name, flow in flows.items()
@@ -328,7 +330,7 @@ class VoiceCalls:
     def _after_turn(self, call_sid: str, turn: Turn, from_raw: str | None = None) -> None:
         queue, skills = _queue_of(turn)
         if call_sid and turn.reason and self._cases is not None:
-            self._cases.set_reason(call_sid, self._redact(turn.reason))
+            self._cases.set_reason(call_sid, self._redact(turn.reason, turn.language))
         if call_sid:
             self._records.record_turn(
                 call_sid,

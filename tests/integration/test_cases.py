@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from ivr.adapters.sql.models import Agent, Call, Case, CustomerNumber
+from ivr.core.callers import parse_caller_id
 from ivr.core.cases import Disposition
+from ivr.core.ports import NewCall
 from ivr.core.queueing import AgentState
 from ivr.seed import seed_demo
 from tests.helpers import PUBLIC_BASE_URL, call_params
@@ -134,3 +136,76 @@ def test_a_resolved_case_or_an_old_one_is_not_asked_about(svc, carrier, clock) -
     call_in(carrier, "CA-second")  # not asked: it would fail on "Are you calling about"
     clock.current += timedelta(days=svc.settings.recording.case_days + 1)
     call_in(carrier, "CA-much-later")  # CA-second's case is open, but too old to ask about
+
+
+SPEECH_FLOW = """
+languages: [en]
+start: why
+fallback: desk
+steps:
+  why:
+    type: reason
+    input: speech
+    prompt: Tell us why you are calling.
+    next: desk
+  desk:
+    type: queue
+    queue: support
+    on_leave: bye
+  bye:
+    type: voicemail
+    prompt: Leave a message.
+    next: end
+  end:
+    type: hangup
+"""
+
+
+@pytest.fixture
+def speech_app(settings, clock, tmp_path):
+    """The app with one more flow beside the demo: a reason heard by the carrier's speech
+    recognition rather than recorded."""
+    import shutil
+
+    from ivr import create_app
+    from tests.helpers import CALLFLOWS, with_settings
+
+    shutil.copy(CALLFLOWS / "demo.yaml", tmp_path / "demo.yaml")
+    (tmp_path / "t.yaml").write_text(SPEECH_FLOW)
+    application = create_app(with_settings(settings, callflows_dir=tmp_path))
+    application.extensions["ivr"].clock = clock
+    yield application
+    application.extensions["ivr"].close()
+
+
+def test_a_reason_heard_by_the_carrier_is_stored_redacted_on_the_call_and_its_case(
+    speech_app,
+) -> None:
+    from ivr.core.flows.context import CallerInput
+    from ivr.core.flows.instructions import FlowState
+
+    svc = speech_app.extensions["ivr"]
+    svc.records.open_call_with_turn(
+        NewCall(
+            call_sid="CA-said",
+            caller=parse_caller_id(CALLER),
+            to_number="+18005550100",
+            direction="inbound",
+            flow="t",
+            started_at=svc.clock.now(),
+        ),
+        visited=("why",),
+        outcome=None,
+        language="en",
+    )
+    svc.voice.resume(
+        "CA-said",
+        CALLER,
+        FlowState(flow="t", step="why", language="en"),
+        CallerInput(speech="my card 4111 1111 1111 1111 was charged twice"),
+    )
+    with svc.database.unit_of_work() as session:
+        call = session.scalars(select(Call).where(Call.call_sid == "CA-said")).one()
+        case = session.get(Case, call.case_id)
+    assert "4111" not in call.reason and "charged twice" in call.reason
+    assert case.reason == call.reason
