@@ -15,7 +15,7 @@ from ivr.core.flows import interpreter
 from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Play
 from ivr.core.flows.loader import load_flow, load_flows
-from ivr.core.flows.model import MenuStep, QueueStep, TransferStep
+from ivr.core.flows.model import CaseStep, MenuStep, QueueStep, ReasonStep, TransferStep
 from ivr.core.flows.parse import parse_flow
 from ivr.core.flows.validate import check_directory, check_flow
 from ivr.core.flows.yamlfile import parse_yaml
@@ -161,7 +161,7 @@ def test_step_written_twice_is_reported_not_silently_replaced(
             "  bye:\n    type: hangup",
             "  bye:\n    prompt: Bye",
             'step "bye" has no type; use one '
-            "of: say, language, hours, menu, transfer, voicemail, hangup, queue",
+            "of: say, language, hours, menu, transfer, voicemail, hangup, reason, case, queue",
         ),
         (
             "type: say",
@@ -251,6 +251,10 @@ def test_defaults_for_english_and_spanish_fill_in_what_a_flow_leaves_out(demo_fl
     assert english.human_words == ("agent", "representative", "operator", "person", "human")
     assert spanish.human_words == ("agente", "representante", "operador", "persona")
     assert (english.speech, spanish.speech) == ("en-US", "es-MX")
+    assert "yes" in english.yes_words and "no" in english.no_words
+    assert "sí" in spanish.yes_words and "no" in spanish.no_words
+    assert english.unknown_reason == "the matter of your last call"
+    assert spanish.unknown_reason == "el asunto de su última llamada"
     assert demo_flow.max_retries == 2
 
 
@@ -262,6 +266,19 @@ def test_the_demo_flow_has_the_expected_shape(demo_flow) -> None:
     assert queues == {"support"}
     assert isinstance(demo_flow.steps["sales"], TransferStep)
     assert demo_flow.business_hours().name == "office_hours"
+    assert demo_flow.steps["office_hours"].open == "returning"
+    returning = demo_flow.steps["returning"]
+    assert isinstance(returning, CaseStep)
+    assert (returning.yes, returning.no, returning.human) == (
+        "support_queue",
+        "reason",
+        "support_queue",
+    )
+    reason = demo_flow.steps["reason"]
+    assert isinstance(reason, ReasonStep)
+    assert (reason.input, reason.max_length_seconds, reason.next) == ("record", 15, "main_menu")
+    assert demo_flow.recording.calls is True
+    assert demo_flow.recording.consent.languages() == {"en", "es"}
 
 
 def test_say_step_can_play_a_recording(write_flow: Write, minimal_flow_text: str) -> None:

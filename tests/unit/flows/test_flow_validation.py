@@ -31,7 +31,7 @@ def test_unknown_step_type_is_rejected(problems_in: Check, minimal_flow_text: st
 
     assert problems_in(flow) == [
         'flow.yaml: step "news" has unknown type "speak"; use one of: '
-        "say, language, hours, menu, transfer, voicemail, hangup, queue"
+        "say, language, hours, menu, transfer, voicemail, hangup, reason, case, queue"
     ]
 
 
