@@ -187,6 +187,15 @@ class Caller:
         ]
 
     @property
+    def heard_on_the_call(self) -> list[str]:
+        """Everything the caller heard, every turn so far."""
+        return [
+            said.text if isinstance(said, Say) else f"<{said.url}>"
+            for turn in self.turns
+            for said in _audible(turn.instructions)
+        ]
+
+    @property
     def voices(self) -> list[tuple[str, str | None]]:
         return [
             (s.language, s.voice) for s in _audible(self.turn.instructions) if isinstance(s, Say)
