@@ -19,10 +19,23 @@ def test_each_turn_appends_the_steps_it_visited(app, carrier) -> None:
     carrier.post(
         "/voice/step?flow=demo&step=choose_language&lang=en&attempt=0", call_params(SID, Digits="2")
     )
-    carrier.post(
-        "/voice/step?flow=demo&step=main_menu&lang=es&attempt=0", call_params(SID, Digits="1")
+    assert path(app) == ["greeting", "choose_language", "office_hours", "returning", "reason"]
+    carrier.post(  # no reason given: the Continue after the recording
+        "/voice/step?flow=demo&step=reason&lang=es&attempt=0&rec=1&event=no-recording",
+        call_params(SID),
     )
-    assert path(app) == ["greeting", "choose_language", "office_hours", "main_menu", "billing_menu"]
+    carrier.post(
+        "/voice/step?flow=demo&step=main_menu&lang=es&attempt=0&rec=1", call_params(SID, Digits="1")
+    )
+    assert path(app) == [
+        "greeting",
+        "choose_language",
+        "office_hours",
+        "returning",
+        "reason",
+        "main_menu",
+        "billing_menu",
+    ]
 
 
 def test_a_retried_incoming_webhook_appends_rather_than_duplicating_the_call(app, carrier) -> None:

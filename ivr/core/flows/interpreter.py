@@ -451,6 +451,10 @@ def _key_of(given: CallerInput) -> str | None:
 
 def _reason_given(reply: _Reply, step: ReasonStep, given: CallerInput) -> str | None:
     """After the reason: its words (when the carrier heard them), or a key that skipped it."""
+    if given.recording_url:
+        # The clip was recorded. Twilio reports the key that ended it (the "#" the prompt
+        # asks for, or "hangup") as Digits: that key answers nothing.
+        return step.next
     key = (given.digits or "").strip()
     if key == "0":
         return reply.flow.fallback

@@ -255,9 +255,16 @@ class _Checker:
                 )
             for language, text in prompt.text.items():
                 for placeholder in _PLACEHOLDER.findall(text):
-                    if placeholder == "reason" and isinstance(step, CaseStep):
-                        continue
-                    if placeholder != "name":
+                    if placeholder == "reason":
+                        # Only a case step's question is filled in with the case's reason
+                        # (its unknown_reason is what {reason} becomes, not a question).
+                        if not (isinstance(step, CaseStep) and field == "prompt"):
+                            self.problem(
+                                step.name,
+                                f'has "{{reason}}" in its "{field}" in "{language}"; '
+                                "{reason} is said only by a case step's prompt",
+                            )
+                    elif placeholder != "name":
                         self.problem(
                             step.name,
                             f'has "{{{placeholder}}}" in its "{field}" in "{language}"; '

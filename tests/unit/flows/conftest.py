@@ -12,7 +12,7 @@ from typing import TypeVar
 import pytest
 
 from ivr.core.flows import interpreter
-from ivr.core.flows.context import CallContext, CallerInput
+from ivr.core.flows.context import CallContext, CallerInput, OpenCase
 from ivr.core.flows.instructions import (
     Continue,
     Dial,
@@ -105,7 +105,11 @@ def minimal_flow_text() -> str:
 
 
 def context(
-    *, at: datetime = TUESDAY_NOON, name: str | None = None, language: str | None = None
+    *,
+    at: datetime = TUESDAY_NOON,
+    name: str | None = None,
+    language: str | None = None,
+    case_lookup: Callable[[], OpenCase | None] | None = None,
 ) -> CallContext:
     return CallContext(
         call_sid="CA0123456789abcdef0123456789abcdef",
@@ -113,6 +117,7 @@ def context(
         caller_number="+12125550123",
         customer_name=name,
         customer_language=language,
+        case_lookup=case_lookup,
     )
 
 
@@ -129,9 +134,15 @@ class Caller:
         return self.turns[-1]
 
     def calls(
-        self, *, at: datetime = TUESDAY_NOON, name: str | None = None, language: str | None = None
+        self,
+        *,
+        at: datetime = TUESDAY_NOON,
+        name: str | None = None,
+        language: str | None = None,
+        case_lookup: Callable[[], OpenCase | None] | None = None,
     ) -> Turn:
-        self.ctx = context(at=at, name=name, language=language)
+        """``case_lookup`` stands in for the store that finds the caller's open case."""
+        self.ctx = context(at=at, name=name, language=language, case_lookup=case_lookup)
         return self._record(interpreter.start(self.flow, self.ctx))
 
     def press(self, digits: str) -> Turn:
@@ -151,9 +162,12 @@ class Caller:
     def queue_ends(self, result: str) -> Turn:
         return self._answer(CallerInput(queue_result=result))
 
-    def leaves_message(self) -> Turn:
+    def leaves_message(self, *, finished_with: str | None = None) -> Turn:
+        """The Record action: Twilio reports the key that ended the recording as ``Digits``
+        (``#``), or ``hangup``; none when the recording ended by silence or length."""
         return self._answer(
             CallerInput(
+                digits=finished_with,
                 recording_url="https://api.twilio.com/recordings/RE1",
                 recording_duration_seconds=12,
             )
@@ -170,6 +184,15 @@ class Caller:
         return [
             said.text if isinstance(said, Say) else f"<{said.url}>"
             for said in _audible(self.turn.instructions)
+        ]
+
+    @property
+    def heard_on_the_call(self) -> list[str]:
+        """Everything the caller heard, every turn so far."""
+        return [
+            said.text if isinstance(said, Say) else f"<{said.url}>"
+            for turn in self.turns
+            for said in _audible(turn.instructions)
         ]
 
     @property

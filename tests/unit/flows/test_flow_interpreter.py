@@ -29,9 +29,24 @@ CHRISTMAS_MORNING = datetime(2025, 12, 25, 15, 0, tzinfo=UTC)  # a Thursday, 10:
 TUESDAY_LATE = datetime(2026, 3, 11, 1, 30, tzinfo=UTC)  # Tuesday 21:30 in New York
 
 
+CONSENT_EN = "This call may be recorded and transcribed, so that we can help you better."
+CONSENT_ES = "Esta llamada puede ser grabada y transcrita para poder atenderle mejor."
+REASON_EN = (
+    "After the tone, please tell us in a few words why you are calling. "
+    "Press pound when you are done."
+)
+REASON_ES = (
+    "Después del tono, díganos en pocas palabras por qué llama. "
+    "Oprima la tecla de número al terminar."
+)
+
+
 def english_caller_at_main_menu(caller) -> None:
+    """Chooses English, has no open case, and says nothing when asked why they call."""
     caller.calls()
     caller.press("1")
+    assert caller.waiting_at.step == "reason"
+    caller.stays_silent()
     assert caller.waiting_at.step == "main_menu"
 
 
@@ -67,10 +82,9 @@ def test_known_caller_is_greeted_by_name(caller) -> None:
 def test_caller_whose_language_is_known_skips_the_language_choice(caller) -> None:
     turn = caller.calls(name="Ana", language="es")
 
-    assert caller.heard[0] == "Bienvenido de nuevo a Acme Utilities, Ana."
-    assert caller.heard[1].startswith("Para facturación, oprima 1")
-    assert turn.visited == ("greeting", "choose_language", "office_hours", "main_menu")
-    assert caller.waiting_at == FlowState(flow="demo", step="main_menu", language="es")
+    assert caller.heard == ["Bienvenido de nuevo a Acme Utilities, Ana.", CONSENT_ES, REASON_ES]
+    assert turn.visited == ("greeting", "choose_language", "office_hours", "returning", "reason")
+    assert caller.waiting_at == FlowState(flow="demo", step="reason", language="es", noticed=True)
     assert turn.language == "es"
 
 
@@ -78,7 +92,7 @@ def test_caller_language_in_another_form_is_recognised(caller) -> None:
     turn = caller.calls(language="es-MX")
 
     assert turn.language == "es"
-    assert caller.waiting_at.step == "main_menu"
+    assert caller.waiting_at.step == "reason"
 
 
 def test_caller_language_the_flow_does_not_speak_gets_the_language_choice(caller) -> None:
@@ -91,6 +105,12 @@ def test_caller_language_the_flow_does_not_speak_gets_the_language_choice(caller
 def test_caller_who_presses_2_hears_spanish_prompts(caller) -> None:
     caller.calls()
     turn = caller.press("2")
+
+    assert turn.language == "es"
+    assert caller.heard == [CONSENT_ES, REASON_ES]
+    assert set(caller.voices) == {("es-MX", "Polly.Mia")}
+
+    turn = caller.stays_silent()
 
     assert turn.language == "es"
     assert caller.heard[0].startswith("Para facturación, oprima 1 o diga facturación.")
@@ -107,7 +127,8 @@ def test_caller_who_says_spanish_hears_spanish_prompts(caller, speech: str) -> N
     turn = caller.says(speech)
 
     assert turn.language == "es"
-    assert caller.waiting_at.step == "main_menu"
+    assert caller.heard == [CONSENT_ES, REASON_ES]
+    assert caller.waiting_at.step == "reason"
 
 
 def test_caller_who_never_chooses_a_language_continues_in_the_default_language(caller) -> None:
@@ -117,8 +138,13 @@ def test_caller_who_never_chooses_a_language_continues_in_the_default_language(c
     turn = caller.stays_silent()
 
     assert turn.language == "en"
-    assert caller.heard[:2] == ["Sorry, I didn't get that.", "Perdón, no le escuché."]
-    assert caller.waiting_at.step == "main_menu"
+    assert caller.heard == [
+        "Sorry, I didn't get that.",
+        "Perdón, no le escuché.",
+        CONSENT_EN,
+        REASON_EN,
+    ]
+    assert caller.waiting_at.step == "reason"
 
 
 # -- menus ---------------------------------------------------------------------------------
@@ -141,7 +167,9 @@ def test_caller_who_presses_0_reaches_a_person(caller) -> None:
 
     enqueue = caller.instruction(Enqueue)
     assert enqueue.queue == "support"
-    assert enqueue.resume == FlowState(flow="demo", step="support_queue", language="en")
+    assert enqueue.resume == FlowState(
+        flow="demo", step="support_queue", language="en", noticed=True
+    )
     assert caller.heard == ["Please hold for the next available representative."]
     assert turn.outcome == "queued"
     assert turn.visited == ("support_queue",)
@@ -161,6 +189,7 @@ def test_caller_who_asks_for_a_person_by_speech_reaches_the_queue(caller, speech
 def test_spanish_caller_who_says_agente_reaches_the_queue(caller) -> None:
     caller.calls()
     caller.press("2")
+    caller.stays_silent()
     turn = caller.says("Quiero hablar con un agente, por favor.")
 
     assert turn.outcome == "queued"
@@ -186,6 +215,7 @@ def test_every_submenu_has_a_person_one_key_away(caller) -> None:
 def test_speech_chooses_an_option_ignoring_case_punctuation_and_accents(caller) -> None:
     caller.calls()
     caller.press("2")
+    caller.stays_silent()
     caller.says("Facturacion, por favor.")
 
     assert caller.waiting_at.step == "billing_menu"
@@ -254,7 +284,9 @@ def test_invalid_key_says_that_is_not_an_option_and_asks_again(caller) -> None:
 
     assert caller.heard[0] == "Sorry, that is not an option."
     assert caller.heard[1].startswith("For billing, press 1")
-    assert caller.waiting_at == FlowState(flow="demo", step="main_menu", language="en", attempt=1)
+    assert caller.waiting_at == FlowState(
+        flow="demo", step="main_menu", language="en", attempt=1, noticed=True
+    )
     assert turn.visited == ("main_menu",)
 
 
@@ -272,7 +304,9 @@ def test_a_valid_answer_after_a_retry_is_taken(caller) -> None:
     caller.press("7")
     caller.press("1")
 
-    assert caller.waiting_at == FlowState(flow="demo", step="billing_menu", language="en")
+    assert caller.waiting_at == FlowState(
+        flow="demo", step="billing_menu", language="en", noticed=True
+    )
 
 
 # -- business hours ------------------------------------------------------------------------
@@ -289,12 +323,12 @@ def test_closed_on_a_holiday(caller) -> None:
 @pytest.mark.parametrize(
     ("moment", "step"),
     [
-        (datetime(2026, 3, 10, 12, 0, tzinfo=UTC), "main_menu"),  # Tuesday 08:00 EDT
+        (datetime(2026, 3, 10, 12, 0, tzinfo=UTC), "reason"),  # Tuesday 08:00 EDT
         (datetime(2026, 3, 10, 11, 59, tzinfo=UTC), "closed_menu"),  # Tuesday 07:59 EDT
         (datetime(2026, 1, 13, 12, 30, tzinfo=UTC), "closed_menu"),  # Tuesday 07:30 EST
-        (datetime(2026, 1, 13, 13, 0, tzinfo=UTC), "main_menu"),  # Tuesday 08:00 EST
+        (datetime(2026, 1, 13, 13, 0, tzinfo=UTC), "reason"),  # Tuesday 08:00 EST
         (TUESDAY_LATE, "closed_menu"),
-        (datetime(2026, 3, 14, 16, 59, tzinfo=UTC), "main_menu"),  # Saturday 12:59 EDT
+        (datetime(2026, 3, 14, 16, 59, tzinfo=UTC), "reason"),  # Saturday 12:59 EDT
         (datetime(2026, 3, 14, 17, 0, tzinfo=UTC), "closed_menu"),  # Saturday 13:00 EDT
         (SUNDAY_NOON, "closed_menu"),
     ],
@@ -302,7 +336,7 @@ def test_closed_on_a_holiday(caller) -> None:
 def test_opening_hours_are_new_york_wall_clock_times(caller, moment: datetime, step: str) -> None:
     caller.calls(at=moment, language="en")
 
-    assert caller.waiting_at.step == step
+    assert caller.waiting_at.step == step  # open: the caller is asked why they call
 
 
 def test_closed_caller_who_presses_0_is_transferred_to_the_emergency_line(caller) -> None:
@@ -386,8 +420,11 @@ def test_voicemail_records_then_thanks_the_caller_and_hangs_up(caller) -> None:
     caller.calls(at=SUNDAY_NOON, language="es")
     turn = caller.press("1")
 
+    assert caller.heard[0] == CONSENT_ES  # the first thing recorded on this call
+    assert caller.heard[1].startswith("Por favor deje su nombre")
     record = caller.instruction(Record)
-    assert record.resume == FlowState(flow="demo", step="voicemail", language="es")
+    assert record.kind == "voicemail"
+    assert record.resume == FlowState(flow="demo", step="voicemail", language="es", noticed=True)
     assert turn.instructions[-1] == Continue(resume=record.resume, event="no-recording")
     assert turn.outcome == "voicemail"
 

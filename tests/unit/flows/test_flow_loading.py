@@ -15,10 +15,11 @@ from ivr.core.flows import interpreter
 from ivr.core.flows.context import CallContext, CallerInput
 from ivr.core.flows.instructions import Play
 from ivr.core.flows.loader import load_flow, load_flows
-from ivr.core.flows.model import MenuStep, QueueStep, TransferStep
+from ivr.core.flows.model import CaseStep, MenuStep, QueueStep, ReasonStep, TransferStep
 from ivr.core.flows.parse import parse_flow
 from ivr.core.flows.validate import check_directory, check_flow
 from ivr.core.flows.yamlfile import parse_yaml
+from tests.unit.flows.conftest import MINIMAL_FLOW
 
 Check = Callable[[str], list[str]]
 Write = Callable[..., Path]
@@ -161,7 +162,7 @@ def test_step_written_twice_is_reported_not_silently_replaced(
             "  bye:\n    type: hangup",
             "  bye:\n    prompt: Bye",
             'step "bye" has no type; use one '
-            "of: say, language, hours, menu, transfer, voicemail, hangup, queue",
+            "of: say, language, hours, menu, transfer, voicemail, hangup, reason, case, queue",
         ),
         (
             "type: say",
@@ -251,6 +252,10 @@ def test_defaults_for_english_and_spanish_fill_in_what_a_flow_leaves_out(demo_fl
     assert english.human_words == ("agent", "representative", "operator", "person", "human")
     assert spanish.human_words == ("agente", "representante", "operador", "persona")
     assert (english.speech, spanish.speech) == ("en-US", "es-MX")
+    assert "yes" in english.yes_words and "no" in english.no_words
+    assert "sí" in spanish.yes_words and "no" in spanish.no_words
+    assert english.unknown_reason == "the matter of your last call"
+    assert spanish.unknown_reason == "el asunto de su última llamada"
     assert demo_flow.max_retries == 2
 
 
@@ -262,6 +267,19 @@ def test_the_demo_flow_has_the_expected_shape(demo_flow) -> None:
     assert queues == {"support"}
     assert isinstance(demo_flow.steps["sales"], TransferStep)
     assert demo_flow.business_hours().name == "office_hours"
+    assert demo_flow.steps["office_hours"].open == "returning"
+    returning = demo_flow.steps["returning"]
+    assert isinstance(returning, CaseStep)
+    assert (returning.yes, returning.no, returning.human) == (
+        "support_queue",
+        "reason",
+        "support_queue",
+    )
+    reason = demo_flow.steps["reason"]
+    assert isinstance(reason, ReasonStep)
+    assert (reason.input, reason.max_length_seconds, reason.next) == ("record", 15, "main_menu")
+    assert demo_flow.recording.calls is True
+    assert demo_flow.recording.consent.languages() == {"en", "es"}
 
 
 def test_say_step_can_play_a_recording(write_flow: Write, minimal_flow_text: str) -> None:
@@ -309,3 +327,117 @@ def test_no_misshapen_value_anywhere_in_a_flow_makes_the_checker_raise() -> None
             assert all(p.file == "demo.yaml" for p in problems)
             checked += 1
     assert checked > 2000
+
+
+FLOW_WITH_REASON_AND_CASE = MINIMAL_FLOW.replace("start: menu", "start: returning").replace(
+    "steps:\n",
+    'recording:\n  consent: {en: "Calls are recorded.", es: "Se graban las llamadas."}\n'
+    "steps:\n"
+    "  returning:\n"
+    "    type: case\n"
+    '    prompt: {en: "About {reason}?", es: "¿Por {reason}?"}\n'
+    "    yes: desk\n"
+    "    no: why\n"
+    "  why:\n"
+    "    type: reason\n"
+    '    prompt: {en: "Why do you call?", es: "¿Por qué llama?"}\n'
+    "    max_length: 15\n"
+    "    next: menu\n",
+)
+"""The minimal flow, with a case step and a reason step before its menu."""
+
+
+def test_reason_and_case_steps_load_with_their_defaults(write_flow: Write) -> None:
+    flow = load_flow(write_flow(FLOW_WITH_REASON_AND_CASE))
+
+    why, returning = flow.steps["why"], flow.steps["returning"]
+    assert isinstance(why, ReasonStep)
+    assert (why.input, why.max_length_seconds, why.next) == ("record", 15, "menu")
+    assert isinstance(returning, CaseStep)
+    assert (returning.yes, returning.no, returning.human, returning.unknown_reason) == (
+        "desk",
+        "why",
+        None,
+        None,
+    )
+    assert returning.gather.timeout_seconds == 5
+
+
+@pytest.mark.parametrize("seconds", [3, 60])
+def test_a_reason_may_last_3_to_60_seconds(write_flow: Write, seconds: int) -> None:
+    text = FLOW_WITH_REASON_AND_CASE.replace("max_length: 15", f"max_length: {seconds}")
+
+    assert load_flow(write_flow(text)).steps["why"].max_length_seconds == seconds
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "    max_length: 15\n",
+            "    input: voice\n",
+            'step "why" has "input" "voice"; use record or speech',
+        ),
+        (
+            "max_length: 15",
+            "max_length: 2",
+            'step "why" has "max_length" 2; it should be between 3 and 60',
+        ),
+        (
+            "max_length: 15",
+            "max_length: 61",
+            'step "why" has "max_length" 61; it should be between 3 and 60',
+        ),
+        (
+            "max_length: 15",
+            "max_length: long",
+            'step "why" has "max_length" "long"; it should be a whole number',
+        ),
+        (
+            "    max_length: 15\n",
+            "    timeout: 5\n",
+            'step "why" has unknown field "timeout" (known fields: input, max_length, next, '
+            "prompt, type)",
+        ),
+        (
+            "    yes: desk\n",
+            "    yes: desk\n    options: []\n",
+            'step "returning" has unknown field "options" (known fields: gather, human, no, '
+            "prompt, type, unknown_reason, yes)",
+        ),
+    ],
+)
+def test_mistakes_in_reason_and_case_steps_are_reported(
+    problems_in: Check, old: str, new: str, problem: str
+) -> None:
+    assert old in FLOW_WITH_REASON_AND_CASE
+    problems = problems_in(FLOW_WITH_REASON_AND_CASE.replace(old, new, 1))
+
+    assert problems == [f"flow.yaml: {problem}"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("    next: menu\n  menu:", "  menu:", 'step "why" needs "next"'),
+        ("    no: why\n", "", 'step "returning" needs "no"'),
+    ],
+)
+def test_a_reason_or_case_step_without_where_it_goes_next_is_reported(
+    problems_in: Check, old: str, new: str, problem: str
+) -> None:
+    assert old in FLOW_WITH_REASON_AND_CASE
+    text = FLOW_WITH_REASON_AND_CASE.replace(old, new, 1)
+
+    assert problems_in(text) == [f"flow.yaml: {problem}"]
+
+
+def test_a_language_may_give_its_own_yes_and_no_words(write_flow: Write) -> None:
+    text = FLOW_WITH_REASON_AND_CASE.replace(
+        "languages: [en, es]",
+        "languages:\n  en: {yes_words: [yup], no_words: [nah]}\n  es: {}",
+    )
+
+    english = load_flow(write_flow(text)).languages["en"]
+
+    assert (english.yes_words, english.no_words) == (("yup",), ("nah",))

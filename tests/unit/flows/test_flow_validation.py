@@ -31,7 +31,7 @@ def test_unknown_step_type_is_rejected(problems_in: Check, minimal_flow_text: st
 
     assert problems_in(flow) == [
         'flow.yaml: step "news" has unknown type "speak"; use one of: '
-        "say, language, hours, menu, transfer, voicemail, hangup, queue"
+        "say, language, hours, menu, transfer, voicemail, hangup, reason, case, queue"
     ]
 
 
@@ -468,3 +468,157 @@ def test_queue_whose_carrier_name_is_too_long_is_rejected(problems_in) -> None:
 
     text = MINIMAL.replace("queue: support\n", f"queue: {'q' * 60}\n    skills: [billing]\n", 1)
     assert any("longer than 64" in problem for problem in problems_in(text))
+
+
+# -- recording, reason and case steps ------------------------------------------------------
+
+CONSENT = 'recording:\n  consent: {en: "Calls are recorded.", es: "Se graban las llamadas."}\n'
+
+REASON_STEP = """\
+  why:
+    type: reason
+    prompt: {en: "Why are you calling?", es: "¿Por qué llama?"}
+    input: record
+    next: menu
+"""
+
+CASE_STEP = """\
+  returning:
+    type: case
+    prompt: {en: "About {reason}? Say yes or no.", es: "¿Por {reason}? Diga sí o no."}
+    yes: desk
+    no: menu
+    human: desk
+"""
+
+
+def starting_at(flow: str, step: str) -> str:
+    return changed(flow, "start: menu", f"start: {step}")
+
+
+def test_a_flow_that_records_calls_and_says_so_passes(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = CONSENT.replace("recording:\n", "recording:\n  calls: true\n") + minimal_flow_text
+
+    assert problems_in(flow) == []
+
+
+def test_a_flow_that_records_calls_without_a_consent_notice_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = "recording: {calls: true}\n" + minimal_flow_text
+
+    assert problems_in(flow) == [
+        'flow.yaml: records calls or reasons but has no recording "consent": the notice '
+        "callers hear before anything is recorded"
+    ]
+
+
+def test_a_flow_that_records_reasons_without_a_consent_notice_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = starting_at(minimal_flow_text, "why") + REASON_STEP
+
+    assert problems_in(flow) == [
+        'flow.yaml: records calls or reasons but has no recording "consent": the notice '
+        "callers hear before anything is recorded"
+    ]
+    assert problems_in(CONSENT + flow) == []
+
+
+def test_a_spoken_reason_records_nothing_and_needs_no_consent_notice(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = starting_at(minimal_flow_text, "why") + REASON_STEP.replace("record", "speech")
+
+    assert problems_in(flow) == []
+
+
+def test_a_consent_notice_missing_a_flow_language_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = 'recording:\n  calls: true\n  consent: {en: "Calls are recorded."}\n'
+    flow += minimal_flow_text
+
+    assert problems_in(flow) == ['flow.yaml: has no recording "consent" in "es"']
+
+
+def test_a_consent_notice_with_a_placeholder_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = CONSENT.replace("Calls are recorded.", "{name}, calls are recorded.")
+    flow += minimal_flow_text
+
+    assert problems_in(flow) == [
+        'flow.yaml: has a placeholder in its recording "consent"; it takes none'
+    ]
+
+
+def test_a_case_step_that_says_the_reason_passes(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = starting_at(minimal_flow_text, "returning") + CASE_STEP
+
+    assert problems_in(flow) == []
+
+
+def test_a_case_step_in_a_language_without_yes_and_no_words_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    french = (
+        "languages:\n"
+        "  en: {}\n"
+        "  es: {}\n"
+        "  fr:\n"
+        "    speech: fr-FR\n"
+        "    human_words: [agent]\n"
+        "    messages: {no_input: Pardon., not_an_option: Non., apology: Désolé.,\n"
+        "               unknown_reason: votre dernier appel}\n"
+    )
+    flow = changed(minimal_flow_text, "languages: [en, es]\n", french)
+    flow = starting_at(flow, "returning") + CASE_STEP
+    flow = flow.replace('es: "', 'fr: "Bonjour.", es: "').replace(
+        "{en: [news], es: [noticias]}", "{en: [news], es: [noticias], fr: [nouvelles]}"
+    )
+
+    assert problems_in(flow) == [
+        'flow.yaml: step "returning" asks a yes-or-no question, but language "fr" has no '
+        '"yes_words" and "no_words"'
+    ]
+    with_words = changed(flow, "speech: fr-FR\n", "speech: fr-FR\n    yes_words: [oui]\n")
+    with_words = changed(with_words, "speech: fr-FR\n", "speech: fr-FR\n    no_words: [non]\n")
+    assert problems_in(with_words) == []
+    without_unknown_reason = changed(
+        with_words, ",\n               unknown_reason: votre dernier appel}", "}"
+    )
+    assert problems_in(without_unknown_reason) == [
+        'flow.yaml: step "returning" needs "unknown_reason" in "fr": what it says for {reason} '
+        "when the reason is not known"
+    ]
+
+
+def test_reason_placeholder_outside_a_case_step_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    flow = changed(minimal_flow_text, '{en: "No news.",', '{en: "No news about {reason}.",')
+
+    assert problems_in(flow) == [
+        'flow.yaml: step "news" has "{reason}" in its "prompt" in "en"; {reason} is said only '
+        "by a case step's prompt"
+    ]
+
+
+def test_reason_placeholder_in_a_case_steps_unknown_reason_is_rejected(
+    problems_in: Check, minimal_flow_text: str
+) -> None:
+    """``unknown_reason`` is what {reason} becomes: it cannot say {reason} itself."""
+    flow = starting_at(minimal_flow_text, "returning") + CASE_STEP.replace(
+        "    yes: desk\n",
+        '    unknown_reason: {en: "your {reason}", es: "su asunto"}\n    yes: desk\n',
+    )
+
+    assert problems_in(flow) == [
+        'flow.yaml: step "returning" has "{reason}" in its "unknown_reason" in "en"; {reason} '
+        "is said only by a case step's prompt"
+    ]
