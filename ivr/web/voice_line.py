@@ -175,7 +175,12 @@ def queue_connect() -> Response:
     if connection is None:
         entry = svc.waiting.line.entry(entry_id)
         if entry is not None and entry.flow and entry.step:
-            state = FlowState(flow=entry.flow, step=entry.step, language=entry.language or "en")
+            state = FlowState(
+                flow=entry.flow,
+                step=entry.step,
+                language=entry.language or "en",
+                noticed=True,  # they were in the queue step: the notice came before it
+            )
             return back_in_line(state, entry.queue, tuple(sorted(entry.skills)), "")
         response.redirect(svc.links.step(_fallback_state(), event="continue"), method="POST")
         return twiml_response(response)
@@ -282,6 +287,7 @@ def queue_dialed() -> Response:
             flow=entry.flow or svc.voice.default_flow.name,
             step=entry.step or svc.voice.default_flow.fallback,
             language=entry.language or "en",
+            noticed=True,  # back in line after a queue step: the notice came before it
         )
         return back_in_line(state, entry.queue, tuple(sorted(entry.skills)), lead)
     response.hangup()
