@@ -87,8 +87,11 @@ class PublicUrls:
     def hold_music(self) -> str:
         return self._url(HOLD_MUSIC)
 
-    def recording_status(self) -> str:
-        return self._url(RECORDING)
+    def recording_status(self, kind: str | None = None) -> str:
+        """The recordingStatusCallback; ``kind`` (call, voicemail, reason) rides in the query,
+        signed with the URL, because the carrier's parameters cannot tell a reason clip from a
+        voicemail (both are ``RecordVerb``)."""
+        return self._url(RECORDING, {"kind": kind} if kind else None)
 
     def last_resort(self) -> str:
         return self._url(LAST_RESORT)
