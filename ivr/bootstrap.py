@@ -34,6 +34,7 @@ from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
+from ivr.services.recordings import Recordings
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
 
@@ -184,6 +185,24 @@ class Services:
             business_number=self.settings.twilio_phone_number,
             business_zone=self.business_zone,
             ring_timeout_seconds=self.settings.agent_ring_timeout_seconds,
+        )
+
+    # Recordings (issue 5): rows, our copies of the audio, the carrier's media.
+
+    @cached_property
+    def recordings(self) -> Recordings:
+        from ivr.adapters.recording_media import CarrierMedia
+        from ivr.adapters.recording_store import RecordingStore
+        from ivr.adapters.sql.recordings import SqlRecordings
+
+        s = self.settings
+        return Recordings(
+            rows=SqlRecordings(self.database),
+            store=RecordingStore(s.recording.directory),
+            media=CarrierMedia(s.twilio_api_base_url, s.twilio_account_sid, s.twilio_auth_token),
+            jobs=self.jobs,
+            clock=self.line_clock,
+            retention_days=s.recording.retention_days,
         )
 
     # The JSON API (ivr/web/api).

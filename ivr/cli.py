@@ -245,3 +245,97 @@ def tokens_revoke(token_id: int) -> None:
     if record is None:
         raise click.ClickException(f"there is no token {token_id} (see: ivr tokens list)")
     click.echo(f"token {record.id} ({record.name}, {record.role}) is revoked")
+
+
+@main.group("recordings", cls=click.Group)
+def recordings() -> None:
+    """Our copies of call recordings (IVR_RECORDINGS_DIR): list, fetch again, prune."""
+
+
+def _recording_services():
+    from ivr.bootstrap import build_services
+    from ivr.config import load_settings
+
+    try:
+        return build_services(load_settings(instance_path=instance_path()))
+    except ConfigError as error:
+        raise click.ClickException(f"configuration: {error}") from error
+
+
+@recordings.command("list")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["reported", "stored", "failed", "pruned", "absent"]),
+    help="Only these (repeatable).",
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+def recordings_list(statuses: tuple[str, ...], limit: int) -> None:
+    """Newest first: SID, kind, status, attempts, when reported, path or last error."""
+    from ivr.core.recordings import RecordingStatus
+
+    built = _recording_services()
+    try:
+        rows = built.recordings.rows.listed(
+            statuses=tuple(RecordingStatus(s) for s in statuses), limit=limit
+        )
+    finally:
+        built.close()
+    header = f"{'recording':<34}  {'kind':<9} {'status':<8} {'tries':>5}  {'reported':<16}"
+    click.echo(header + "  where")
+    for row in rows:
+        where = row.path if row.status in ("stored", "pruned") else (row.last_error or "")
+        click.echo(
+            f"{row.recording_sid:<34}  {row.kind:<9} {row.status:<8} {row.attempts:>5}  "
+            f"{row.reported_at:%Y-%m-%d %H:%M}  {where}"
+        )
+
+
+@recordings.command("fetch")
+@click.argument("recording_sids", nargs=-1, metavar="[RECORDING_SID]...")
+def recordings_fetch(recording_sids: tuple[str, ...]) -> None:
+    """Queue the download again: of these recordings, or of every failed one and every one
+    still waiting for its download (a worker does it). Stored recordings are left alone."""
+    built = _recording_services()
+    try:
+        queued = built.recordings.fetch_again(recording_sids)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        built.close()
+    for row in queued:
+        click.echo(f"queued {row.recording_sid} ({row.status}, {row.attempts} tries so far)")
+    click.echo(f"{len(queued)} download(s) queued")
+
+
+@recordings.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Delete audio recorded more than this many days ago (default "
+    "IVR_RECORDING_RETENTION_DAYS).",
+)
+def recordings_prune(days: int | None) -> None:
+    """Delete old audio, keeping each recording's row and transcript; safe to run twice."""
+    built = _recording_services()
+    try:
+        days = days or built.settings.recording.retention_days
+        if not days:
+            click.echo("IVR_RECORDING_RETENTION_DAYS is 0 (keep audio for ever): nothing pruned")
+            return
+        result = built.recordings.prune(days=days)
+    finally:
+        built.close()
+    for sid in result.pruned:
+        note = " (file was already gone)" if sid in result.missing else ""
+        click.echo(f"pruned {sid}{note}")
+    for error in result.errors:
+        click.echo(f"could not prune {error}", err=True)
+    click.echo(
+        f"{len(result.pruned)} recording(s) recorded before {result.cutoff:%Y-%m-%d %H:%M} UTC "
+        f"pruned; transcripts kept"
+    )
+    if result.errors:
+        raise SystemExit(1)

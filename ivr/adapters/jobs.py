@@ -15,14 +15,35 @@ DEFAULT_QUEUE = "default"
 HIGH_QUEUE = "high"
 """Work a caller is waiting on (ringing an agent) goes ahead of the backlog."""
 
+TRANSCRIBE_HIGH_QUEUE = "transcribe-high"
+"""Reason-for-calling clips: an agent is about to answer and should read the reason."""
+TRANSCRIBE_QUEUE = "transcribe"
+"""Conversations and voicemails: minutes of audio each, nobody waiting on them."""
+
 _RETRY = Retry(max=3, interval=[1, 5, 15])
+
+DOWNLOAD_RETRY_SECONDS = (5, 30, 120, 600, 1800)
+"""A download is tried 1 + 5 times over about 45 minutes: Twilio may answer 404 for a moment
+after ``completed``, and a carrier or disk outage is usually shorter than that. After the last
+try the recording is ``failed`` (``ivr recordings fetch`` tries again)."""
+TRANSCRIBE_RETRY_SECONDS = (10, 60, 300)
 
 
 class RqJobs:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        download_retry_seconds: tuple[int, ...] = DOWNLOAD_RETRY_SECONDS,
+    ) -> None:
         self.redis = redis
         self.high = Queue(HIGH_QUEUE, connection=redis)
         self.default = Queue(DEFAULT_QUEUE, connection=redis)
+        self.transcribe_high = Queue(TRANSCRIBE_HIGH_QUEUE, connection=redis)
+        self.transcribe_default = Queue(TRANSCRIBE_QUEUE, connection=redis)
+        self._download_retry = Retry(
+            max=len(download_retry_seconds), interval=list(download_retry_seconds)
+        )
 
     # AgentDispatch port (web side)
     def caller_waiting(self) -> None:
@@ -52,3 +73,20 @@ class RqJobs:
 
     def sweep_now(self) -> None:
         self.default.enqueue("workers.dispatch.sweep")
+
+    # Recordings (ivr.services.recordings)
+    def download_recording(self, recording_id: int) -> None:
+        """Fetch a reported recording's audio into our storage (``workers.recordings``)."""
+        self.default.enqueue(
+            "workers.recordings.download", recording_id, retry=self._download_retry
+        )
+
+    def transcribe(self, recording_id: int, *, urgent: bool) -> None:
+        """Transcribe a stored recording (``workers.transcribe``); a reason clip jumps the
+        backlog of long recordings on a queue of its own."""
+        queue = self.transcribe_high if urgent else self.transcribe_default
+        queue.enqueue(
+            "workers.transcribe.transcribe",
+            recording_id,
+            retry=Retry(max=len(TRANSCRIBE_RETRY_SECONDS), interval=list(TRANSCRIBE_RETRY_SECONDS)),
+        )

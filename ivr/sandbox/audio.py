@@ -1,9 +1,10 @@
 """Recordings as real WAV files: 8 kHz, 16-bit PCM, Twilio's telephone format.
 
 When ``espeak-ng`` is on the PATH, what the caller "said" (typed text) is synthesised, so a
-transcriber downstream has real speech to work on; otherwise, and for bridged calls (which
-carry no audio), the file is silence of the recorded length. espeak-ng writes 22.05 kHz; the
-sandbox resamples it in pure Python rather than requiring sox.
+transcriber downstream has real speech to work on; otherwise the file is silence of the
+recorded length. A bridge's recording places what each party said (``talk``) at the moment
+they said it, one channel per party for ``-dual``, silence everywhere else. espeak-ng writes
+22.05 kHz; the sandbox resamples it in pure Python rather than requiring sox.
 """
 
 from __future__ import annotations
@@ -81,6 +82,31 @@ def truncate(wav_bytes: bytes, seconds: float) -> bytes:
     return _wav(frames, channels=1)
 
 
+def tracks(channels: list[list[tuple[float, bytes]]], *, total_seconds: float) -> bytes:
+    """A WAV of ``total_seconds`` with one channel per entry of ``channels``, each a list of
+    (offset in seconds, mono WAV) placed at that offset; overlapping pieces on one channel are
+    mixed (summed, clipped). A piece reaching past the end is cut there."""
+    length = int(round(max(0.0, total_seconds) * SAMPLE_RATE))
+    planes = []
+    for pieces in channels:
+        plane = array.array("h", bytes(length * SAMPLE_WIDTH_BYTES))
+        for offset, piece in pieces:
+            start = max(0, int(round(offset * SAMPLE_RATE)))
+            with wave.open(io.BytesIO(piece), "rb") as source:
+                samples = array.array("h")
+                samples.frombytes(source.readframes(source.getnframes()))
+            for index, value in enumerate(samples[: max(0, length - start)]):
+                mixed = plane[start + index] + value
+                plane[start + index] = max(-32768, min(32767, mixed))
+        planes.append(plane)
+    if len(planes) == 1:
+        return _wav(planes[0], channels=1)
+    interleaved = array.array("h", bytes(length * len(planes) * SAMPLE_WIDTH_BYTES))
+    for number, plane in enumerate(planes):
+        interleaved[number :: len(planes)] = plane
+    return _frames_wav(interleaved, channels=len(planes))
+
+
 def duration_seconds(wav_bytes: bytes) -> float:
     with wave.open(io.BytesIO(wav_bytes), "rb") as source:
         return source.getnframes() / source.getframerate()
@@ -126,6 +152,10 @@ def _wav(mono: array.array, *, channels: int) -> bytes:
         frames = stereo
     else:
         frames = mono
+    return _frames_wav(frames, channels=channels)
+
+
+def _frames_wav(frames: array.array, *, channels: int) -> bytes:
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as target:
         target.setnchannels(channels)

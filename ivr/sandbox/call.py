@@ -116,9 +116,23 @@ class Listening:
     language: str = "en-US"
 
 
+@dataclass(frozen=True)
+class Utterance:
+    """Something one party said during a bridge (``CallHandle.talk``)."""
+
+    call_sid: str
+    text: str
+    started_at_seconds: float
+    """Call-seconds clock reading when they began to speak."""
+    seconds: float
+    wav: bytes
+    """Mono, 8 kHz: espeak-ng's speech, or silence of the estimated length without it."""
+
+
 @dataclass
 class Bridge:
-    """Two connected legs. No audio flows; either leg leaving ends it."""
+    """Two connected legs; either leg leaving ends it. What the parties say (``talk``) is
+    kept here, for a ``<Dial record>`` recording of the bridge."""
 
     a_sid: str
     b_sid: str
@@ -128,6 +142,7 @@ class Bridge:
     ended: bool = False
     ended_by: str | None = None
     ended_at_seconds: float | None = None
+    utterances: list[Utterance] = field(default_factory=list)
 
     def other(self, sid: str) -> str:
         return self.b_sid if sid == self.a_sid else self.a_sid

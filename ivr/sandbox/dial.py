@@ -1,7 +1,10 @@
 """<Dial>: ring other phones (or dequeue a waiting caller) and bridge the call to them.
 
-Bridges carry no audio: both legs are simply connected until one leaves. A <Number>/<Client>
-leg is hung up when the caller leaves; a dequeued caller (<Queue>) is a call of its own and
+Bridges carry no audio, but what either party says (``CallHandle.talk``) is kept with its
+moment, so ``record`` makes a real WAV of the bridge: one channel, or for ``-dual`` the parent
+call (the one running <Dial>) on the first channel and the other party on the second, as
+Twilio's Recording resource documents. A <Number>/<Client> leg is hung up when the caller
+leaves; a dequeued caller (<Queue>) is a call of its own and
 goes on with its <Enqueue action> when the dialler leaves. The ``action`` URL is requested when
 the Dial ends, with DialCallStatus, DialCallSid, DialCallDuration (and DialBridged); if the
 caller hung up, it is still requested and its answer ignored, as on Twilio.
@@ -9,8 +12,12 @@ caller hung up, it is still requested and its answer ignored, as on Twilio.
 
 from __future__ import annotations
 
-from ivr.sandbox import audio, twiml
+from dataclasses import dataclass
+from datetime import datetime
+
+from ivr.sandbox import twiml
 from ivr.sandbox.call import Bridge, Call, CallEnded, CallStatus, Listening, StatusCallback
+from ivr.sandbox.conversation import bridge_audio
 from ivr.sandbox.defaults import DIAL_TIME_LIMIT_SECONDS, DIAL_TIMEOUT_SECONDS
 from ivr.sandbox.devices import normalize_number
 from ivr.sandbox.ids import new_sid, rfc2822
@@ -38,6 +45,9 @@ class _Settings:
 
     def __init__(self, interp: Interpreter, verb: twiml.Verb, document: twiml.Document) -> None:
         a = interp.reader(verb, document.url)
+        self.started_at_seconds = interp.engine.clock.seconds()
+        self.started_at = interp.engine.clock.now()
+        """When the Dial began: a ``record-from-ringing`` recording starts here."""
         self.action = resolve(document.url, a.text("action"))
         self.method = a.method()
         self.timeout = a.integer("timeout", DIAL_TIMEOUT_SECONDS, minimum=1, maximum=600)
@@ -114,6 +124,7 @@ def _dial_phones(
 
     bridge: Bridge | None = None
     winner: Call | None = None
+    taping: BridgeRecording | None = None
     recording: dict[str, str] = {}
     try:
         engine.wait(
@@ -130,8 +141,9 @@ def _dial_phones(
                 engine.notify()
         if winner is None or bridge is None:
             return _finish(interp, settings, _unanswered(legs))
+        taping = start_recording(interp, settings, bridge)
         duration = _hold_bridge(interp, settings, bridge, winner, hang_up_other=True)
-        recording = _record_bridge(interp, settings, bridge)
+        recording = _record_bridge(interp, settings, bridge, taping)
         params = {
             "DialCallStatus": "completed",
             "DialCallSid": winner.sid,
@@ -143,7 +155,7 @@ def _dial_phones(
     except CallEnded:
         if bridge is not None:
             engine.end_bridge(bridge, by=parent.sid)
-            recording = _record_bridge(interp, settings, bridge)
+            recording = _record_bridge(interp, settings, bridge, taping)
         _after_hangup(interp, settings, winner, bridge, recording)
         raise
     finally:
@@ -209,52 +221,113 @@ def _unanswered(legs: list[Call]) -> dict[str, str]:
     }
 
 
-def _record_bridge(interp: Interpreter, settings: _Settings, bridge: Bridge) -> dict[str, str]:
-    """``record``: the bridge as a (silent) recording; one channel per leg for ``-dual``."""
+@dataclass(frozen=True)
+class BridgeRecording:
+    """A ``<Dial record>`` recording under way."""
+
+    sid: str
+    start_seconds: float
+    started_at: datetime
+    channels: int
+
+
+def start_recording(
+    interp: Interpreter, settings: _Settings, bridge: Bridge
+) -> BridgeRecording | None:
+    """The bridge is up: the recording runs (from the ringing, or from now); ``in-progress``
+    is reported if asked for."""
     if settings.record == "do-not-record":
+        return None
+    engine = interp.engine
+    if settings.record.startswith("record-from-ringing"):
+        start_seconds, started_at = settings.started_at_seconds, settings.started_at
+    else:
+        start_seconds, started_at = bridge.started_at_seconds, engine.clock.now()
+    taping = BridgeRecording(
+        sid=new_sid("RE"),
+        start_seconds=start_seconds,
+        started_at=started_at,
+        channels=2 if settings.record.endswith("-dual") else 1,
+    )
+    _report(interp, settings, taping, "in-progress", 0)
+    return taping
+
+
+def _record_bridge(
+    interp: Interpreter, settings: _Settings, bridge: Bridge, taping: BridgeRecording | None
+) -> dict[str, str]:
+    """The bridge ended: its recording becomes a Recording resource (or ``absent`` when it
+    rounds to no time at all), and the Dial action gets its RecordingUrl."""
+    if taping is None:
         return {}
     engine, call = interp.engine, interp.call
     end = bridge.ended_at_seconds or engine.clock.seconds()
-    seconds = max(0.0, end - bridge.started_at_seconds)
-    channels = 2 if settings.record.endswith("-dual") else 1
-    sid = new_sid("RE")
-    now = engine.clock.now()
-    duration = int(round(seconds))
+    duration = int(round(max(0.0, end - taping.start_seconds)))
+    if duration < 1:
+        _report(interp, settings, taping, "absent", 0, error_code="16101")
+        return {}
+    wav = bridge_audio(
+        bridge,
+        parent_sid=call.sid,
+        start_seconds=taping.start_seconds,
+        end_seconds=end,
+        channels=taping.channels,
+    )
     engine.add_recording(
         Recording(
-            sid=sid,
+            sid=taping.sid,
             call_sid=call.sid,
             source="DialVerb",
             duration_seconds=duration,
-            channels=channels,
-            wav=audio.silence(seconds, channels=channels),
-            started_at=now,
-            created_at=now,
+            channels=taping.channels,
+            wav=wav,
+            started_at=taping.started_at,
+            created_at=engine.clock.now(),
+            spoken_text=" ".join(u.text for u in bridge.utterances),
         )
     )
-    if settings.recording_callback and "completed" in settings.recording_events:
-        engine.callback(
-            call,
-            "recording-status",
-            settings.recording_callback,
-            settings.recording_callback_method,
-            {
-                "AccountSid": call.account_sid,
-                "CallSid": call.sid,
-                "RecordingSid": sid,
-                "RecordingUrl": engine.recording_url(sid),
-                "RecordingStatus": "completed",
-                "RecordingDuration": str(duration),
-                "RecordingChannels": str(channels),
-                "RecordingStartTime": rfc2822(now) or "",
-                "RecordingSource": "DialVerb",
-            },
-        )
+    _report(interp, settings, taping, "completed", duration)
     return {
-        "RecordingUrl": engine.recording_url(sid),
-        "RecordingSid": sid,
+        "RecordingUrl": engine.recording_url(taping.sid),
+        "RecordingSid": taping.sid,
         "RecordingDuration": str(duration),
     }
+
+
+def _report(
+    interp: Interpreter,
+    settings: _Settings,
+    taping: BridgeRecording,
+    status: str,
+    duration: int,
+    *,
+    error_code: str | None = None,
+) -> None:
+    """A recordingStatusCallback with Twilio's parameters, when ``status`` was asked for."""
+    if not settings.recording_callback or status not in settings.recording_events:
+        return
+    engine, call = interp.engine, interp.call
+    params = {
+        "AccountSid": call.account_sid,
+        "CallSid": call.sid,
+        "RecordingSid": taping.sid,
+        "RecordingUrl": engine.recording_url(taping.sid),
+        "RecordingStatus": status,
+        "RecordingDuration": str(duration),
+        "RecordingChannels": str(taping.channels),
+        "RecordingStartTime": rfc2822(taping.started_at) or "",
+        "RecordingSource": "DialVerb",
+        "RecordingTrack": "both",
+    }
+    if error_code:
+        params["ErrorCode"] = error_code
+    engine.callback(
+        call,
+        "recording-status",
+        settings.recording_callback,
+        settings.recording_callback_method,
+        params,
+    )
 
 
 def _finish(interp: Interpreter, settings: _Settings, params: dict[str, str]) -> Source | None:

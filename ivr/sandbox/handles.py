@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ivr.sandbox.call import FINAL_STATUSES, Call, Input
+from ivr.sandbox.call import FINAL_STATUSES, Call, Input, Utterance
 from ivr.sandbox.devices import check_policy
 from ivr.sandbox.engine import Engine
 from ivr.sandbox.models import Notification, Prompt, Recording, WebhookRequest
@@ -227,6 +227,15 @@ class CallHandle:
             return self.speak(text)
         accepted = self._give(Input(kind="speech", text=text))
         return self._give(Input(kind="dtmf", text=finish_on_key, then_silent=True)) and accepted
+
+    def talk(self, text: str, *, language: str = "en-US", wait: bool = True) -> Utterance:
+        """Say ``text`` to the other party while bridged: synthesised like Record speech, it
+        is on this leg's channel of a ``<Dial record>`` recording at the moment it was said.
+        With ``wait`` (the default) it returns once said, so a conversation's turns follow
+        each other. Raises NotBridged when the call is connected to nobody."""
+        from ivr.sandbox.conversation import talk
+
+        return talk(self._sandbox.engine, self._call, text, language=language, wait=wait)
 
     def stay_silent(self) -> bool:
         """Say and press nothing: the listening verb ends as on its timeout, at once."""

@@ -234,7 +234,13 @@ def _tell(
 
 def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.Document):
     """<Dial><Queue>: take the head of the queue (waiting up to ``timeout`` for one)."""
-    from ivr.sandbox.dial import _after_hangup, _finish, _hold_bridge, _record_bridge
+    from ivr.sandbox.dial import (
+        _after_hangup,
+        _finish,
+        _hold_bridge,
+        _record_bridge,
+        start_recording,
+    )
 
     engine, agent = interp.engine, interp.call
     a = interp.reader(noun, document.url)
@@ -266,6 +272,7 @@ def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.
             agent.dequeuing_sid = caller.sid
             engine.notify()
         bridge: Bridge | None = None
+        taping = None
         try:
             engine.wait(agent, lambda caller=caller: _ready_or_gone(caller, agent))
             with engine.lock:
@@ -275,12 +282,13 @@ def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.
                 engine.notify()
             if bridge is None:
                 continue
+            taping = start_recording(interp, settings, bridge)
             duration = _hold_bridge(interp, settings, bridge, caller, hang_up_other=False)
         except CallEnded:
             recording: dict[str, str] = {}
             if bridge is not None:
                 engine.end_bridge(bridge, by=agent.sid)
-                recording = _record_bridge(interp, settings, bridge)
+                recording = _record_bridge(interp, settings, bridge, taping)
             _after_hangup(interp, settings, caller, bridge, recording)
             raise
         finally:
@@ -296,6 +304,6 @@ def dial_queue(interp: Interpreter, settings, noun: twiml.Verb, document: twiml.
             "QueueSid": queue.sid,
             "DequeuedCallSid": caller.sid,
             "DequeuedCallQueueTime": str(int(queue_seconds)),
-            **_record_bridge(interp, settings, bridge),
+            **_record_bridge(interp, settings, bridge, taping),
         }
         return _finish(interp, settings, params)

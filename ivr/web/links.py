@@ -92,8 +92,9 @@ class PublicUrls:
         return self._url(HOLD_MUSIC)
 
     def recording_status(self, kind: str | None = None) -> str:
-        """``kind`` (call, reason) rides in the signed URL; without it the recording is a
-        message left at a voicemail step (or the last-resort one)."""
+        """The recordingStatusCallback; ``kind`` (call, voicemail, reason) rides in the query,
+        signed with the URL, because the carrier's parameters cannot tell a reason clip from a
+        voicemail (both are ``RecordVerb``)."""
         return self._url(RECORDING, {"kind": kind} if kind else None)
 
     def last_resort(self) -> str:

@@ -19,6 +19,14 @@ from ivr.core.calls import parse_status
 from ivr.core.flows.context import CallerInput
 from ivr.core.holding import held_too_long, hold_lines, wants_callback, wants_voicemail
 from ivr.core.ports import StatusReport
+from ivr.core.recordings import (
+    CARRIER_STATUSES,
+    BadRecordingReport,
+    RecordingKind,
+    RecordingReport,
+    check_recording_sid,
+    kind_of,
+)
 from ivr.services.queue import STILL_WAITING
 from ivr.services.voice import InboundCall, UnknownFlowState
 from ivr.web import links as paths
@@ -291,15 +299,55 @@ def queue_done() -> Response:
 @bp.route(paths.RECORDING, methods=METHODS)
 @twilio_signed
 def recording() -> Response:
-    """recordingStatusCallback: keep the voicemail, once per RecordingSid."""
-    services().voice.voicemail(
-        call_sid(),
-        recording_sid=param("RecordingSid", 64),
-        url=param("RecordingUrl", 500),
-        duration_seconds=int_param("RecordingDuration"),
-        status=param("RecordingStatus", 16) or "completed",
+    """recordingStatusCallback: kept once per RecordingSid, its download queued; a voicemail
+    is also kept as a voicemail. The answer is always an empty document: the carrier ignores
+    it, and a callback we cannot use is logged, not bounced."""
+    svc = services()
+    try:
+        report = recording_report()
+    except BadRecordingReport as problem:
+        log.warning("ignored recording callback CallSid=%s: %s", call_sid() or "-", problem)
+        return acknowledged()
+    if report.kind == RecordingKind.VOICEMAIL:
+        svc.voice.voicemail(
+            report.call_sid,
+            recording_sid=report.recording_sid,
+            url=report.url,
+            duration_seconds=report.duration_seconds,
+            status=report.status,
+        )
+    outcome = svc.recordings.reported(report)
+    log.info(
+        "recording %s of %s (%s, %s): %s",
+        report.recording_sid,
+        report.call_sid,
+        report.kind,
+        report.status,
+        outcome.outcome,
     )
     return acknowledged()
+
+
+def recording_report() -> RecordingReport:
+    """The callback's parameters as a report; BadRecordingReport names what is unusable."""
+    channels = int_param("RecordingChannels")
+    report = RecordingReport(
+        recording_sid=check_recording_sid(param("RecordingSid", 64)),
+        call_sid=call_sid(),
+        url=param("RecordingUrl", 500),
+        status=param("RecordingStatus", 16) or "completed",
+        duration_seconds=int_param("RecordingDuration"),
+        channels=channels if channels in (1, 2) else 1,
+        source=param("RecordingSource", 32) or None,
+        kind=kind_of(request.args.get("kind", "")[:16] or None, param("RecordingSource", 32)),
+        at=services().line_clock.now(),
+        error_code=param("ErrorCode", 8) or None,
+    )
+    if not report.call_sid:
+        raise BadRecordingReport("no CallSid")
+    if report.status not in CARRIER_STATUSES:
+        raise BadRecordingReport(f"RecordingStatus {report.status!r} is not one Twilio sends")
+    return report
 
 
 @bp.route(paths.LAST_RESORT, methods=METHODS)

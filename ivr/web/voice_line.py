@@ -146,6 +146,7 @@ def _dial_agent(response: VoiceResponse, connection: Connection) -> None:
         caller_id=svc.settings.twilio_phone_number
         if callback_id_of(entry.id) is not None
         else None,
+        **_recording_attributes(entry.flow),
     )
     leg = {
         "url": svc.links.agent_whisper(entry.id, agent.id),
@@ -159,6 +160,23 @@ def _dial_agent(response: VoiceResponse, connection: Connection) -> None:
     else:
         dial.number(agent.dial_target, **leg)
     response.append(dial)
+
+
+def _recording_attributes(flow_name: str | None) -> dict[str, str]:
+    """When the caller's flow records calls: both parties from the moment the agent answers,
+    each on a channel of their own (the caller on the first, as the parent call), so the
+    transcript can say who spoke. ``completed`` queues the download, ``absent`` (too short or
+    silent) is recorded as such; ``in-progress`` would carry nothing to keep."""
+    svc = services()
+    flow = svc.flows.get(flow_name or "") or svc.flows.get(svc.settings.default_flow)
+    if flow is None or not flow.recording.calls:
+        return {}
+    return {
+        "record": "record-from-answer-dual",
+        "recording_status_callback": svc.links.recording_status(kind="call"),
+        "recording_status_callback_event": "completed absent",
+        "recording_status_callback_method": "POST",
+    }
 
 
 @bp.route(paths.QUEUE_CONNECT, methods=METHODS)

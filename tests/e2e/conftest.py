@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from ivr import create_app
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call, Callback, Voicemail
 from ivr.bootstrap import Services
-from ivr.config import QueueSettings, Settings
+from ivr.config import QueueSettings, RecordingSettings, Settings
 from ivr.core.queueing import AgentState
 from ivr.sandbox import Sandbox
 from ivr.seed import seed_demo
@@ -111,7 +111,13 @@ def live(sqlite_database: str, redis_url: str, clock: FixedClock) -> Iterator[Li
 
 
 def running(
-    sqlite_database: str, redis_url: str, clock: FixedClock, *, time_scale: float
+    sqlite_database: str,
+    redis_url: str,
+    clock: FixedClock,
+    *,
+    time_scale: float,
+    callflows_dir: Path = CALLFLOWS,
+    recordings_dir: Path | None = None,
 ) -> Iterator[Live]:
     from tests.conftest import empty_tables
 
@@ -135,10 +141,12 @@ def running(
         redis_url=redis_url,
         database_url=sqlite_database,
         secret_key="e2e-secret-key-" + "0" * 16,
-        callflows_dir=CALLFLOWS,
+        callflows_dir=callflows_dir,
         agent_ring_timeout_seconds=60,  # 3 s of wall clock at the sandbox's time scale
         queue=QueueSettings(wrap_up_seconds=1, not_ready_seconds=30, sticky_days=0),
     )
+    if recordings_dir is not None:
+        settings = replace(settings, recording=RecordingSettings(directory=recordings_dir))
     app = create_app(settings)
     app.extensions["ivr"].clock = clock
     server, thread = _serve(app, port)
@@ -160,7 +168,10 @@ def running(
         "IVR_NOT_READY_SECONDS": "30",
         "IVR_STICKY_DAYS": "0",
         "IVR_SWEEP_SECONDS": "2",
+        "IVR_CALLFLOWS_DIR": str(callflows_dir),
     }
+    if recordings_dir is not None:
+        env["IVR_RECORDINGS_DIR"] = str(recordings_dir)
     # The worker's log, for when a test says an agent's phone never rang.
     worker_log = (ARTIFACTS / "e2e-worker.log").open("ab")
     worker = subprocess.Popen(
