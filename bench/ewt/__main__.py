@@ -1,4 +1,4 @@
-"""``python -m bench.ewt [--quick] [--scenario A] [--seed N] [--jobs N]``."""
+"""``python -m bench.ewt [--quick] [--scenario A] [--seed N | --seeds N-M] [--jobs N]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import multiprocessing
 import sys
 import time
 
-from bench.ewt.report import describe, summary, targets
+from bench.ewt.report import describe, spread, summary, targets
 from bench.ewt.run import run_scenario
 from bench.ewt.scenarios import SCENARIOS
 
@@ -31,11 +31,18 @@ def main(argv: list[str] | None = None) -> int:
         help="run only this scenario (repeatable); default all",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seeds",
+        type=_seed_range,
+        help="FIRST-LAST: every seed in the range, then each figure's spread over them",
+    )
     parser.add_argument("--jobs", type=int, default=min(2, multiprocessing.cpu_count()))
     args = parser.parse_args(argv)
     keys = args.scenario or sorted(SCENARIOS)
+    seeds = args.seeds or [args.seed]
     jobs = [
-        (key, args.seed, int(SCENARIOS[key].callers * QUICK_SHARE) if args.quick else None)
+        (key, seed, int(SCENARIOS[key].callers * QUICK_SHARE) if args.quick else None)
+        for seed in seeds
         for key in keys
     ]
     # Largest first, so the two processes finish together.
@@ -46,13 +53,20 @@ def main(argv: list[str] | None = None) -> int:
             done = pool.map(_one, order, chunksize=1)
     else:
         done = [_one(job) for job in order]
-    by_key = {result.scenario.key: (result, seconds) for result, seconds in done}
-    results = [by_key[key][0] for key in keys]
-    for key in keys:
-        result, seconds = by_key[key]
-        print(describe(result))
-        print(f"   ({seconds:.0f} s)\n")
-    print(summary(results))
+    by_job = {(result.scenario.key, result.seed): (result, seconds) for result, seconds in done}
+    results = [by_job[key, seed][0] for seed in seeds for key in keys]
+    if len(seeds) == 1:
+        for key in keys:
+            result, seconds = by_job[key, seeds[0]]
+            print(describe(result))
+            print(f"   ({seconds:.0f} s)\n")
+        print(summary(results))
+    else:
+        for seed in seeds:
+            print(f"seed {seed}:")
+            print(summary([by_job[key, seed][0] for key in keys]) + "\n")
+        print(f"spread over seeds {seeds[0]}-{seeds[-1]} (min / median / max):")
+        print(spread(results))
     failed = [t for r in results for t in targets(r) if not t.passed]
     print(
         f"\n{sum(len(targets(r)) for r in results) - len(failed)} targets passed, "
@@ -61,6 +75,19 @@ def main(argv: list[str] | None = None) -> int:
     for t in failed:
         print(f"FAIL {t.scenario}: {t.name}: {t.detail}")
     return 1 if failed else 0
+
+
+def _seed_range(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    try:
+        seeds = list(range(int(first), int(last or first) + 1))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"--seeds wants FIRST-LAST, such as 1-8, not {text!r}"
+        ) from error
+    if not seeds:
+        raise argparse.ArgumentTypeError(f"--seeds {text!r} holds no seed")
+    return seeds
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from statistics import fmean, median
 
-from bench.ewt.run import Result
+from bench.ewt.run import FLOOR, RATE_FREE, Result
 
 RMSE_SLACK = 1.03
 """Ours may be at most 3% above the reference RMSE (or the oracle's, on unseen scenarios)."""
@@ -12,7 +14,14 @@ ASTERISK_CUT = 0.30
 KEPT_RANGE = (0.88, 0.92)
 P90_RATIO_MAX = 1.5
 P90_RATIO_SCENARIOS = "ABCD"
-REFERENCE_ROW = {"ours": "queue-length, learned", "asterisk": "asterisk", "naive": None}
+REFERENCE_ROW = {
+    "ours": "queue-length, learned",
+    "oracle": "queue-length, learned",
+    "asterisk": "asterisk",
+    "head of line": "head of line",
+    "last to enter service": "last to enter service",
+    "naive": "naive position x AHT / s",
+}
 
 
 @dataclass(frozen=True)
@@ -103,17 +112,12 @@ def describe(result: Result) -> str:
     )
     for name, sc in result.scores.items():
         row = REFERENCE_ROW.get(name)
-        if name == "naive":
-            ref = s.reference.get("naive position x AHT / s")
-        elif name == "oracle":
-            ref = s.reference.get("queue-length, learned")
-        else:
-            ref = s.reference.get(row) if row else None
+        ref = s.reference.get(row) if row else None
         kept = "" if sc.p90_kept is None else f"{100 * sc.p90_kept:.1f}%"
         ratio = "" if sc.p90_over_mean_wait is None else f"{sc.p90_over_mean_wait:.2f}"
         versus = "" if ref is None else f"{ref:9.1f}  {sc.rmse.value / ref:8.3f}"
         lines.append(
-            f"   {name:9s}  {str(sc.rmse):21s} {sc.bias:7.1f} {sc.mae:7.1f} {kept:>9s}"
+            f"   {_short(name):9s}  {str(sc.rmse):21s} {sc.bias:7.1f} {sc.mae:7.1f} {kept:>9s}"
             f" {ratio:>11s}  {versus}"
         )
     lines.append(
@@ -146,6 +150,10 @@ def summary(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def _short(name: str) -> str:
+    return {"head of line": "HOL", "last to enter service": "LES"}.get(name, name)
+
+
 def _fmt(interval) -> str:
     if abs(interval.value) < 10:
         return f"{interval.value:.4f} [{interval.low:.4f}, {interval.high:.4f}]"
@@ -156,3 +164,68 @@ def _true_handle(scenario) -> str:
     if scenario.handle_levels is None:
         return f"{scenario.handle_seconds:.0f}"
     return " then ".join(f"{level:.0f}" for level in scenario.handle_levels) + ", by turns"
+
+
+def spread(results: list[Result]) -> str:
+    """Each scenario over several seeds: how much of a figure is the seed's.
+
+    One 100k-caller run's RMSE moves by a few percent from seed to seed (waits are strongly
+    autocorrelated), as much as the 3% band; so per scenario: the range of ours against the
+    reference and against the oracle on the same callers, of floor(k) against the reference
+    (what no queue-length predictor can beat on those callers), of the mean wait, of the
+    rate-free predictors against their reference rows (the simulator's check), and how many
+    seeds pass each target.
+    """
+    by_key: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_key[r.scenario.key].append(r)
+    lines = [
+        "| scenario | seeds | mean W (ref) | ours/ref | floor/ref | ours/oracle "
+        "| rate-free / ref (mean of 4) | P90 kept | P90/mean W | targets passed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, runs in by_key.items():
+        s = runs[0].scenario
+        ref = s.reference.get("queue-length, learned")
+        ours = [r.scores["ours"] for r in runs]
+        oracle = [r.scores["oracle"].rmse.value for r in runs]
+        floor = [r.scores[FLOOR].rmse.value for r in runs]
+        basis = [ref if ref is not None else o for o in oracle]
+        rate_free = "-"
+        if ref is not None:
+            rate_free = _range(
+                [
+                    fmean(r.scores[n].rmse.value / s.reference[REFERENCE_ROW[n]] for n in RATE_FREE)
+                    for r in runs
+                ]
+            )
+        passed: dict[str, int] = defaultdict(int)
+        for r in runs:
+            for t in targets(r):
+                passed[t.name] += t.passed
+        mean_wait = _range([o.mean_wait for o in ours], digits=1)
+        lines.append(
+            f"| {key} | {len(runs)} | {mean_wait} ({s.reference_mean_wait or '-'}) "
+            f"| {_range([o.rmse.value / b for o, b in zip(ours, basis, strict=True)])} "
+            f"| {_range([f / b for f, b in zip(floor, basis, strict=True)]) if ref else '-'} "
+            f"| {_range([o.rmse.value / c for o, c in zip(ours, oracle, strict=True)])} "
+            f"| {rate_free} "
+            f"| {_range([100 * o.p90_kept for o in ours], digits=1)} "
+            f"| {_range([o.p90_over_mean_wait for o in ours], digits=2)} "
+            f"| {', '.join(f'{_abbrev(n)} {c}/{len(runs)}' for n, c in passed.items())} |"
+        )
+    return "\n".join(lines)
+
+
+def _range(values: list[float], *, digits: int = 3) -> str:
+    """min / median / max."""
+    return f"{min(values):.{digits}f} / {median(values):.{digits}f} / {max(values):.{digits}f}"
+
+
+def _abbrev(target: str) -> str:
+    return {
+        "RMSE within 3%": "RMSE",
+        ">=30% below Asterisk": "Ast",
+        "P90 kept 88-92%": "kept",
+        "mean P90 / mean wait <= 1.5": "P90/W",
+    }[target]

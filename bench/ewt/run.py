@@ -7,13 +7,29 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean
 
-from bench.ewt.predictors import Asterisk, Naive, Oracle, Product
+from bench.ewt.predictors import (
+    Asterisk,
+    HeadOfLine,
+    LastToEnterService,
+    Naive,
+    Oracle,
+    Product,
+)
 from bench.ewt.scenarios import Scenario
 from bench.ewt.score import Interval, Score, batch_interval, paired_rmse_difference, score
 from bench.ewt.simulate import simulate
 from bench.ewt.theory import erlang_a, erlang_a_answered_wait, erlang_c
 
-PREDICTORS = ("ours", "oracle", "asterisk", "naive")
+PREDICTORS = (
+    "ours",
+    "oracle",
+    "asterisk",
+    "head of line",
+    "last to enter service",
+    "naive",
+)
+RATE_FREE = ("asterisk", "head of line", "last to enter service", "naive")
+"""Predictors that learn no rate: their RMSEs against the reference's check the simulator."""
 FLOOR = "floor(k)"
 
 
@@ -60,6 +76,8 @@ def predictors_for(scenario: Scenario, **product_options) -> list:
             patience_seconds=scenario.patience_seconds,
         ),
         Asterisk(agents),
+        HeadOfLine(agents),
+        LastToEnterService(agents),
         Naive(agents, handle_seconds=scenario.handle_seconds),
     ]
 

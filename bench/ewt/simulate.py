@@ -3,7 +3,8 @@
 Events sit in a heap; a caller who gives up is marked and skipped when the line reaches them,
 so leaving the middle of the line costs nothing. Predictors are told what production would
 tell the product (``answered``, ``abandoned``, ``handled``) at the moment it happens, and asked
-for an estimate when a caller arrives to find every agent busy.
+for an estimate when a caller arrives to find every agent busy (given the callers ahead, the
+time, and how long the head of the line has waited).
 """
 
 from __future__ import annotations
@@ -128,8 +129,11 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
                 score_slot[caller] = len(scored_wait)
                 scored_wait.append(math.nan)
                 scored_ahead.append(in_line)
+                while line and status[line[0]] != _WAITING:
+                    line.popleft()
+                head_waited = t - arrived_at[line[0]] if line else 0.0
                 for estimate, record in zip(estimators, said, strict=True):
-                    record(estimate(in_line, t))
+                    record(estimate(in_line, t, head_waited))
             line.append(caller)
             in_line += 1
             if patience_rate is not None:

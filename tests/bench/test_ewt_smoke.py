@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from bench.ewt.__main__ import main
+from bench.ewt.predictors import HeadOfLine, LastToEnterService
 from bench.ewt.report import describe, summary, targets
 from bench.ewt.run import run_scenario
 from bench.ewt.scenarios import SCENARIOS
+from bench.ewt.simulate import simulate
 
 
 def test_a_tiny_scenario_is_simulated_scored_and_reported():
@@ -26,3 +30,42 @@ def test_the_command_runs_one_quick_scenario(capsys):
     main(["--quick", "--scenario", "F", "--jobs", "1", "--seed", "3"])
     out = capsys.readouterr().out
     assert "== F:" in out and "targets passed" in out
+
+
+def test_the_rate_free_predictors_reproduce_the_references_rows_in_e():
+    # No learned rate: these RMSEs check the simulator and the readings of HOL and LES. E is
+    # where the readings differ most (LES without the callers answered at once: about 166 s).
+    result = run_scenario(SCENARIOS["E"], seed=1)
+    reference = SCENARIOS["E"].reference
+    for name in ("asterisk", "head of line", "last to enter service"):
+        assert result.scores[name].rmse.value == pytest.approx(reference[name], rel=0.025), name
+
+
+def test_the_head_of_line_says_how_long_the_head_has_waited():
+    said = []
+
+    class Listening(HeadOfLine):
+        def estimate(self, ahead, at, head_waited):
+            said.append((ahead, head_waited))
+            return super().estimate(ahead, at, head_waited)
+
+    simulate(SCENARIOS["E"], [Listening(3)], seed=4, callers=3_000)
+    assert all(waited == 0.0 for ahead, waited in said if ahead == 0)
+    assert all(waited > 0.0 for ahead, waited in said if ahead > 0)
+
+
+def test_last_to_enter_service_counts_callers_answered_at_once():
+    les = LastToEnterService(3)
+    les.answered(42.0, 1.0)
+    les.abandoned(99.0, 2.0)
+    assert les.estimate(0, 3.0, 0.0) == (42.0, None)
+    les.answered(0.0, 4.0)
+    assert les.estimate(0, 5.0, 0.0) == (0.0, None)
+
+
+def test_several_seeds_give_each_figures_spread(capsys):
+    main(["--quick", "--scenario", "E", "--seeds", "2-3", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert "seed 2:" in out and "seed 3:" in out
+    spread_row = next(line for line in out.splitlines() if line.startswith("| E | 2 |"))
+    assert "RMSE" in spread_row and "/2" in spread_row

@@ -7,13 +7,16 @@ one seed in twenty). Each test also checks the interval is narrow enough to be a
 
 from __future__ import annotations
 
+import heapq
+import random
 from dataclasses import replace
+from statistics import fmean, pstdev
 
 import pytest
 
 from bench.ewt.scenarios import SCENARIOS
 from bench.ewt.score import batch_interval
-from bench.ewt.simulate import simulate
+from bench.ewt.simulate import service_sampler, simulate
 from bench.ewt.theory import erlang_a, erlang_a_answered_wait, erlang_c
 
 
@@ -61,3 +64,52 @@ def test_the_simulator_matches_erlang_a(key):
     assert within(batch_interval([float(a) for a in run.abandoned]), exact.p_abandon, widest=0.02)
     assert within(batch_interval(run.queue_seconds), exact.mean_queue_seconds, widest=15)
     assert within(batch_interval(run.scored_wait), erlang_a_answered_wait(**rates), widest=25)
+
+
+def kiefer_wolfowitz_queue_seconds(scenario, *, seed: int, callers: int) -> list[float]:
+    """Every caller's time in queue by another method: each takes the earliest-free agent.
+
+    First come, first served on ``s`` agents needs no event list: a caller's wait is the time
+    until the earliest of the agents' free times (the Kiefer-Wolfowitz recursion), and one
+    whose patience is shorter leaves without taking the agent. Fed the simulator's own random
+    streams in the order it draws them, it must reproduce the simulator caller for caller.
+    """
+    arrivals = random.Random(f"{seed}:{scenario.key}:arrivals")
+    service = service_sampler(scenario, random.Random(f"{seed}:{scenario.key}:service"))
+    patience = random.Random(f"{seed}:{scenario.key}:patience")
+    free_at = [0.0] * scenario.agents
+    t = 0.0
+    out = []
+    for _ in range(callers):
+        t += arrivals.expovariate(scenario.arrival_rate)
+        start = max(t, free_at[0])
+        if start == t:
+            heapq.heapreplace(free_at, t + service(t))
+            out.append(0.0)
+            continue
+        gives_up_after = patience.expovariate(1.0 / scenario.patience_seconds)
+        if start - t < gives_up_after:
+            heapq.heapreplace(free_at, start + service(start))
+            out.append(start - t)
+        else:
+            out.append(gives_up_after)
+    return out
+
+
+def test_the_simulator_is_first_come_first_served_with_lognormal_handle_times():
+    # Scenario C has no closed form to check against; an independent recursion is the check.
+    scenario = SCENARIOS["C"]
+    run = simulate(scenario, [], seed=3, callers=40_000)
+    expected = kiefer_wolfowitz_queue_seconds(scenario, seed=3, callers=40_000)[run.warmup :]
+    assert sum(run.abandoned) > 500 and sum(run.waited) > 10_000
+    assert run.queue_seconds == pytest.approx(expected, abs=1e-6)
+
+
+def test_lognormal_handle_times_have_the_mean_and_cv_the_reference_states():
+    # sigma^2 = ln(1 + CV^2): ln(1 + CV) would give CV 1.095 instead of 1.2, and waits ~2% shorter.
+    scenario = SCENARIOS["C"]
+    draw = service_sampler(scenario, random.Random(7))
+    handle = [draw(0.0) for _ in range(400_000)]
+    mean = fmean(handle)
+    assert mean == pytest.approx(300.0, rel=0.01)
+    assert pstdev(handle) / mean == pytest.approx(1.2, rel=0.03)
