@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 from ivr.adapters.jobs import RqJobs
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.redis_pending import RedisPendingRequests
+from ivr.adapters.sql.audio_access import SqlAudioAccess
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
@@ -20,6 +21,7 @@ from ivr.adapters.sql.directory import SqlAgentDirectory
 from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
+from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
@@ -224,6 +226,14 @@ class Services:
     @cached_property
     def callback_reports(self) -> SqlCallbackReports:
         return SqlCallbackReports(self.database)
+
+    @cached_property
+    def transcript_search(self) -> SqlTranscriptSearch:
+        return SqlTranscriptSearch(self.database)
+
+    @cached_property
+    def audio_access(self) -> SqlAudioAccess:
+        return SqlAudioAccess(self.database)
 
     def close(self) -> None:
         if "database" in self.__dict__:

@@ -45,6 +45,15 @@ def documented_schema(method: str, template: str | None, status: int) -> dict[st
     return answer["content"]["application/json"]["schema"]
 
 
+def documented_media(method: str, template: str | None, status: int) -> str | None:
+    """The media type of a documented answer that is not JSON (``audio/wav``), else None."""
+    if template is None:
+        return None
+    operation = document()["paths"].get(template, {}).get(method.lower(), {})
+    content = operation.get("responses", {}).get(str(status), {}).get("content", {})
+    return None if not content or "application/json" in content else next(iter(content))
+
+
 def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
     registry = Registry().with_resource(
         DOCUMENT_URI, Resource(contents=document(), specification=DRAFT202012)
@@ -89,13 +98,17 @@ class Api:
         return response
 
     def check(self, method: str, path: str, response) -> None:
-        assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
         adapter = self.app.url_map.bind("ivr.example.com")
         try:
             rule, _ = adapter.match(path, method=method, return_rule=True)
             template = openapi_template(rule.rule)
         except (NotFound, MethodNotAllowed):
             template = None
+        media = documented_media(method, template, response.status_code)
+        if media is not None:
+            assert response.mimetype == media, (method, path, response.mimetype)
+            return
+        assert response.mimetype == "application/json", response.get_data(as_text=True)[:200]
         schema = documented_schema(method, template, response.status_code)
         errors = sorted(validator_for(schema).iter_errors(response.get_json()), key=str)
         assert not errors, f"{method} {path} {response.status_code}: {errors[0].message}"
@@ -133,5 +146,9 @@ def served_routes() -> dict[tuple[str, str], Any]:
 
 
 def example_path(template: str) -> str:
-    """A concrete path for a template: ids 1, queue ``support``."""
-    return template.replace("{agent_id}", "1").replace("{name}", "support")
+    """A concrete path for a template: ids 1, queue ``support``, an unknown recording."""
+    return (
+        template.replace("{agent_id}", "1")
+        .replace("{name}", "support")
+        .replace("{recording_sid}", "RE" + "0" * 32)
+    )

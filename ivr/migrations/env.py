@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from ivr.adapters.sql.models import Base
+from ivr.adapters.sql.search_schema import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +21,8 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            # The full-text index is raw DDL (migration 0007), not in the models.
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import wave
+from dataclasses import replace
+
 import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from ivr.web.api.openapi import document
 from tests.api import Api, served_routes
+from tests.helpers import with_settings
+
+
+@pytest.fixture
+def settings(settings, tmp_path):
+    """Recordings in a folder of this test's own."""
+    return with_settings(settings, recording=replace(settings.recording, directory=tmp_path))
 
 
 @pytest.fixture
@@ -43,6 +53,8 @@ def test_it_documents_every_route_of_the_issue(served: dict) -> None:
         ("get", "/queues/{name}"),
         ("get", "/callbacks"),
         ("get", "/customers"),
+        ("get", "/transcripts"),
+        ("get", "/recordings/{recording_sid}/audio"),
     }
     assert served["servers"] == [{"url": "/api/v1"}]
 
@@ -97,6 +109,8 @@ EXAMPLES = {
     ("get", "/customers"): {"query_string": {"phone": "+14155550123"}},
     ("get", "/callbacks"): {"query_string": {"status": "pending", "limit": "10"}},
     ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
+    ("get", "/transcripts"): {"query_string": {"q": "billing", "limit": "5"}},
+    ("get", "/recordings/{recording_sid}/audio"): {},
 }
 """A request each operation should answer with success, on the demo data."""
 
@@ -120,6 +134,33 @@ def test_every_served_operation_answers_success_as_documented(app, api: Api, rou
         .replace("{name}", "support")
         .replace("{call_sid}", "CA-example")
     )
+    if "{recording_sid}" in path:
+        path = path.replace("{recording_sid}", stored_recording(app))
     response = api.request(method.upper(), path, **EXAMPLES[route])
     assert str(response.status_code) in operation["responses"]
     assert response.status_code < 300, response.get_json()
+
+
+def stored_recording(app) -> str:
+    """A recording with its audio on disk, as the download job leaves it."""
+    from ivr.adapters.sql.models import Recording
+
+    sid = "RE" + "e" * 32
+    directory = app.extensions["ivr"].settings.recording.directory
+    with wave.open(str(directory / f"{sid}.wav"), "wb") as audio:
+        audio.setnchannels(1)
+        audio.setsampwidth(2)
+        audio.setframerate(8000)
+        audio.writeframes(b"\x00\x00" * 800)
+    with app.extensions["ivr"].database.unit_of_work() as session:
+        session.add(
+            Recording(
+                recording_sid=sid,
+                call_sid="CA" + "e" * 32,
+                kind="call",
+                source_url="x",
+                status="stored",
+                path=f"{sid}.wav",
+            )
+        )
+    return sid

@@ -6,12 +6,14 @@ from sqlalchemy import create_engine, inspect
 
 from ivr.adapters.sql.migrate import downgrade, upgrade
 from ivr.adapters.sql.models import Base
+from ivr.adapters.sql.search_schema import include_name
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
 

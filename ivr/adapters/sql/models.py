@@ -21,10 +21,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from ivr.adapters.sql import search_schema
 
 
 def utcnow() -> datetime:
@@ -60,6 +63,10 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# The full-text index is no model (FTS5 tables, expression indexes): ``create_all`` makes it too.
+event.listen(Base.metadata, "after_create", search_schema.install_after_create)
 
 
 class Customer(Base):

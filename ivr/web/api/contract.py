@@ -36,6 +36,8 @@ class Operation:
     path_parameters: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     description: str = ""
     tag: str = ""
+    media: Mapping[int, str] = field(default_factory=dict)
+    """Success statuses whose body is not JSON, and its media type (``audio/wav``)."""
 
     def error_statuses(self) -> tuple[int, ...]:
         statuses = set(self.errors)
@@ -54,6 +56,13 @@ CALL_SID = {
         "type": "string",
         "description": "The call's CallSid.",
         "examples": ["CA" + "0" * 32],
+    }
+}
+RECORDING_SID = {
+    "recording_sid": {
+        "type": "string",
+        "description": "The carrier's RecordingSid.",
+        "examples": ["RE" + "0" * 32],
     }
 }
 QUEUE_NAME = {
@@ -185,6 +194,37 @@ OPERATIONS: tuple[Operation, ...] = (
         description="Setting it again replaces it; `follow-up` or `transferred` after "
         "`resolved` reopens the case.",
         tag="customers",
+    ),
+    Operation(
+        "get",
+        "/transcripts",
+        "searchTranscripts",
+        "Find calls by what was said: transcripts (redacted) and reasons for calling",
+        role=Role.MANAGER,
+        query=schemas.TranscriptQuery,
+        responses={200: schemas.TranscriptSearch},
+        description="422 when `q` is blank, longer than 200 characters, or has no word to "
+        "look for (`***`, only `-exclusions`). Card, phone and other long numbers and e-mail "
+        "addresses were masked before the text was stored (`[card]`, `[phone]`, `[number]`, "
+        "`[email]`): search for the mask word, never for the digits.",
+        tag="transcripts",
+    ),
+    Operation(
+        "get",
+        "/recordings/{recording_sid}/audio",
+        "getRecordingAudio",
+        "A recording's original audio (WAV)",
+        role=Role.MANAGER,
+        responses={200: None, 206: None},
+        media={200: "audio/wav", 206: "audio/wav"},
+        errors=(404,),
+        path_parameters=RECORDING_SID,
+        description="The audio holds what the transcript's redaction masked, so access is "
+        "limited by role and every download is recorded on the call (`audio-accessed`, with "
+        "who). Byte ranges (`Range`) are honoured. 404 when the recording is unknown, not "
+        "downloaded yet, or pruned after the retention period (the message says which; the "
+        "transcript is kept).",
+        tag="transcripts",
     ),
 )
 

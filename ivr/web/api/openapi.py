@@ -39,7 +39,7 @@ Each role may do everything the roles before it may:
 | role | may |
 |---|---|
 | `agent` | read agents and queues; set any agent's status (tokens are not yet linked to agents) |
-| `manager` | also read customers, with their calls, and callbacks |
+| `manager` | also read customers and their calls, callbacks; search transcripts; hear audio |
 | `admin` | also add agents and change them |
 
 ## Errors
@@ -65,6 +65,7 @@ def _status_text(status: int) -> str:
     return {
         200: "OK",
         201: "Created",
+        206: "The byte range asked for (`Range`)",
         400: "The body is not valid JSON",
         401: "Missing, unknown or revoked bearer token",
         403: "The token's role is too low",
@@ -131,7 +132,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in operation.responses.items():
         schema = {"type": "object"} if model is None else _ref(model)
-        responses[str(status)] = {"description": _status_text(status), "content": _json(schema)}
+        content = {operation.media[status]: {}} if status in operation.media else _json(schema)
+        responses[str(status)] = {"description": _status_text(status), "content": content}
     for status in operation.error_statuses():
         responses[str(status)] = {
             "description": _status_text(status),
@@ -200,6 +202,7 @@ def document() -> dict[str, Any]:
             {"name": "queues"},
             {"name": "customers"},
             {"name": "callbacks"},
+            {"name": "transcripts"},
             {"name": "meta"},
         ],
         "paths": paths,

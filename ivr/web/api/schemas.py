@@ -12,11 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from ivr.core import directory
 from ivr.core.cases import CaseStatus, Disposition
 from ivr.core.reports import CALLBACK_STATUSES, searched_number
+from ivr.core.search import MAX_LIMIT, MAX_QUERY_CHARS
 
 # --- request bodies -------------------------------------------------------------------------
 
@@ -302,3 +310,64 @@ class ErrorDetail(BaseModel):
 
 class Error(BaseModel):
     error: ErrorDetail
+
+
+# --- transcripts and recordings -------------------------------------------------------------
+
+
+class TranscriptQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        description='Web-search syntax: words (all must appear), `"a phrase"`, `-word` to '
+        "leave out, `or` between alternatives. Case and accents do not matter on SQLite; "
+        "other punctuation is ignored.",
+        examples=["billing -refund"],
+    )
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT, description="At most this many hits.")
+    offset: int = Field(default=0, ge=0, le=10_000, description="Skip this many hits first.")
+
+    @field_validator("q")
+    @classmethod
+    def _something_to_search(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class HitCustomer(_Response):
+    id: int
+    name: str | None
+
+
+class TranscriptHit(_Response):
+    source: Literal["transcript", "reason"] = Field(
+        description="Where the words were found: a recording's transcript (redacted), or the "
+        "call's reason for calling."
+    )
+    call_sid: str
+    recording_sid: str | None = Field(description="The recording transcribed; null for a reason.")
+    customer: HitCustomer | None = Field(description="The customer the call is linked to.")
+    started_at: datetime | None = Field(description="When the call began.")
+    speaker: str | None = Field(
+        description="Who said the words of the snippet (customer, agent); null for a reason."
+    )
+    snippet: str = Field(
+        description="A few words around the first match, plain text, prefixed with the "
+        "speaker (`customer: ... billing ...`)."
+    )
+    highlights: list[tuple[int, int]] = Field(
+        description="Each matched word in `snippet` as [start, end) character offsets."
+    )
+    snippet_html: str = Field(
+        description="The snippet HTML-escaped, each match in `<mark>`: safe to insert as is."
+    )
+    rank: float = Field(description="Higher is more relevant; compare within one search.")
+
+
+class TranscriptSearch(_Response):
+    hits: list[TranscriptHit] = Field(description="Best first.")
+    limit: int
+    offset: int
