@@ -3,7 +3,7 @@ presses 3 is spoken to in Korean by the Korean voice, listened to in Korean, rea
 with 0 and, holding, hears their place and the estimate in Korean.
 
 Korean because the only offline speech model on the package registries is Korean: these are
-the calls the demo transcribes for real.
+the calls the demo can transcribe offline.
 """
 
 from __future__ import annotations
