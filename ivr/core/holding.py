@@ -61,6 +61,32 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "agent_not_taken": "La llamada no fue atendida. Adiós.",
         "agent_nobody": "La persona ya no está esperando. Adiós.",
     },
+    "ko": {
+        "position": "고객님의 대기 순서는 {position}번째입니다.",
+        "next": "고객님은 다음 순서입니다.",
+        "thanks": "기다려 주셔서 감사합니다. 곧 상담원이 연결해 드리겠습니다.",
+        "leave": "대신 메시지를 남기시려면 언제든지 1번을 누르세요.",
+        "ways_out": "대기 순서를 유지한 채 다시 전화를 받으시려면 1번을 누르거나 다시 전화해"
+        " 달라고 말씀하세요. 메시지를 남기시려면 2번을 누르세요.",
+        "callback_offer": "기다리지 않으셔도 대기 순서를 그대로 유지한 채 저희가 다시 전화드릴 수"
+        " 있습니다. 1번을 누르거나 다시 전화해 달라고 말씀하세요.",
+        "confirm_number": "끝자리가 {digits}인 번호로 다시 전화드리겠습니다. 맞으시면 1번을"
+        " 누르세요. 다른 번호로 받으시려면 지금 번호를 누르고 우물 정자를 눌러 주세요.",
+        "enter_number": "전화받으실 번호를 누르고 우물 정자를 눌러 주세요.",
+        "bad_number": "죄송합니다. 그 번호로는 전화드릴 수 없습니다. {why}",
+        "already_pending": "이미 다시 전화드리기로 예약되어 있습니다. 곧 연락드리겠습니다.",
+        "goodbye": "감사합니다. 안녕히 계세요.",
+        "back_in_line": "죄송합니다. 상담원이 전화를 받지 못했습니다. 대기 순서는 그대로"
+        " 유지됩니다.",
+        "callback_hello": "안녕하세요, {business}입니다. 약속드린 대로 다시 전화드렸습니다."
+        " 지금 연결해 드리겠습니다.",
+        "callback_machine": "안녕하세요, {business}입니다. 요청하신 전화를 드렸습니다. 잠시 후에"
+        " 다시 전화드리겠습니다.",
+        "connecting": "지금 연결해 드리겠습니다.",
+        "agent_whisper": "{queue}에서 온 전화입니다. 받으시려면 1번을 누르세요.",
+        "agent_not_taken": "전화를 받지 않으셨습니다. 안녕히 계세요.",
+        "agent_nobody": "고객님이 더 이상 기다리고 계시지 않습니다. 안녕히 계세요.",
+    },
 }
 
 CALLBACK_KEY = "1"
@@ -69,10 +95,12 @@ CONFIRM_KEY = "1"
 CALLBACK_WORDS = {
     "en": ("call me back", "callback", "call back", "call me"),
     "es": ("llámame", "llamame", "llámenme", "devolver la llamada", "que me llamen"),
+    "ko": ("다시 전화", "콜백", "전화 주세요", "전화해 주세요"),
 }
 VOICEMAIL_WORDS = {
     "en": ("message", "voicemail", "voice mail"),
     "es": ("mensaje", "buzón"),
+    "ko": ("메시지", "음성 메시지", "메세지"),
 }
 
 

@@ -11,7 +11,7 @@ the next verb.
 from __future__ import annotations
 
 from ivr.sandbox import audio, twiml
-from ivr.sandbox.call import CallEnded, Input, Listening
+from ivr.sandbox.call import Call, CallEnded, Input, Listening
 from ivr.sandbox.defaults import (
     RECORD_FINISH_ON_KEY,
     RECORD_MAX_LENGTH_SECONDS,
@@ -24,6 +24,14 @@ from ivr.sandbox.models import Recording
 from ivr.sandbox.webhooks import Source, resolve
 
 RECORDING_EVENTS = frozenset({"in-progress", "completed", "absent"})
+
+
+def caller_language(call: Call) -> str:
+    """The language of the last <Say> the caller heard: <Record> has no language of its own,
+    and a caller answers in the language they were asked in (a Korean caller's reason is
+    spoken in Korean, so the Korean speech model downstream has Korean to transcribe)."""
+    with_language = (p.language for p in reversed(call.heard) if p.kind == "say" and p.language)
+    return next(with_language, "en-US")
 
 
 def record(interp: Interpreter, verb: twiml.Verb, document: twiml.Document) -> Source | None:
@@ -54,6 +62,7 @@ def record(interp: Interpreter, verb: twiml.Verb, document: twiml.Document) -> S
     hung_up = False
     listening = Listening(kind="record", dtmf=True, speech=True, finish_keys=finish_keys)
     with engine.lock:
+        language = caller_language(call)
         call.inputs.clear()
         call.listening = listening
         call.awaiting_input = True
@@ -89,7 +98,9 @@ def record(interp: Interpreter, verb: twiml.Verb, document: twiml.Document) -> S
             words = given.text.strip()
             if words:
                 spoken.append(words)
-                piece = audio.speech(words, voice_enabled=engine.synthesize_speech)
+                piece = audio.speech(
+                    words, language=language, voice_enabled=engine.synthesize_speech
+                )
                 if piece is None:
                     piece = audio.silence(_speaking_seconds(words))
                 seconds = min(audio.duration_seconds(piece), remaining)

@@ -136,3 +136,43 @@ def test_max_length_cuts_a_long_message(sandbox, business, twiml_app):
     call.say_into_recording("this message goes on and on for far longer than two seconds allow")
     call.wait_for_status("completed")
     assert twiml_app.requests_to("/recorded")[0].form["RecordingDuration"] == "2"
+
+
+def test_the_caller_speaks_into_a_recording_in_the_language_they_were_asked_in(
+    sandbox, business, twiml_app, monkeypatch
+):
+    """<Record> has no language: the caller answers in the last <Say>'s, so a Korean caller's
+    words reach the Korean speech model as Korean speech."""
+    from ivr.sandbox import record
+
+    languages: list[str] = []
+    real_speech = record.audio.speech
+
+    def speech(text: str, *, language: str = "en-US", voice_enabled: bool = True):
+        languages.append(language)
+        return real_speech(text, language=language, voice_enabled=voice_enabled)
+
+    monkeypatch.setattr(record.audio, "speech", speech)
+    twiml_app.on("/recorded", "<Response/>")
+    call = sandbox.dial(
+        business(
+            '<Response><Say language="ko-KR" voice="Polly.Seoyeon">용건을 말씀해 주세요.</Say>'
+            '<Record action="/recorded" maxLength="10"/></Response>'
+        )
+    )
+    call.wait_for_prompt()
+    call.say_into_recording("요금이 잘못 나왔어요")
+    call.wait_for_status("completed")
+
+    assert languages == ["ko-KR"]
+
+
+@pytest.mark.skipif(not espeak_available(), reason="espeak-ng is not installed")
+def test_korean_is_synthesised_with_espeak_ngs_korean_voice():
+    from ivr.sandbox.audio import speech
+
+    korean = speech("요금이 잘못 나왔어요", language="ko-KR")
+
+    assert korean is not None
+    assert korean == speech("요금이 잘못 나왔어요", language="ko")
+    assert korean != speech("요금이 잘못 나왔어요", language="en-US")

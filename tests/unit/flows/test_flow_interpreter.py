@@ -53,7 +53,7 @@ def english_caller_at_main_menu(caller) -> None:
 # -- greeting and language -----------------------------------------------------------------
 
 
-def test_unknown_caller_hears_the_greeting_and_the_language_choice_in_both_languages(
+def test_unknown_caller_hears_the_greeting_and_the_language_choice_in_each_language(
     caller,
 ) -> None:
     turn = caller.calls()
@@ -62,11 +62,13 @@ def test_unknown_caller_hears_the_greeting_and_the_language_choice_in_both_langu
         "Thank you for calling Acme Utilities.",
         "For English, press 1 or say English.",
         "Para español, oprima 2 o diga español.",
+        "한국어는 3번을 누르거나 한국어라고 말씀하세요.",
     ]
     assert caller.voices == [
         ("en-US", "Polly.Joanna"),
         ("en-US", "Polly.Joanna"),
         ("es-MX", "Polly.Mia"),
+        ("ko-KR", "Polly.Seoyeon"),
     ]
     assert turn.visited == ("greeting", "choose_language")
     assert turn.outcome is None
@@ -141,6 +143,7 @@ def test_caller_who_never_chooses_a_language_continues_in_the_default_language(c
     assert caller.heard == [
         "Sorry, I didn't get that.",
         "Perdón, no le escuché.",
+        "죄송합니다. 잘 듣지 못했습니다.",
         CONSENT_EN,
         REASON_EN,
     ]

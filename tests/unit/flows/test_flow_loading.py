@@ -259,6 +259,18 @@ def test_defaults_for_english_and_spanish_fill_in_what_a_flow_leaves_out(demo_fl
     assert demo_flow.max_retries == 2
 
 
+def test_korean_defaults_fill_in_what_the_demo_leaves_out(demo_flow) -> None:
+    korean = demo_flow.languages["ko"]
+
+    assert (korean.speech, korean.voice) == ("ko-KR", "Polly.Seoyeon")
+    assert {"상담원", "상담사", "사람", "직원"} <= set(korean.human_words)
+    assert {"네", "예", "맞아요", "맞습니다"} <= set(korean.yes_words)
+    assert {"아니요", "아니오", "아니", "다른"} <= set(korean.no_words)
+    assert korean.no_input == "죄송합니다. 잘 듣지 못했습니다."
+    assert korean.unknown_reason == "지난번 통화하신 용건"
+    assert list(demo_flow.languages) == ["en", "es", "ko"], "the order the language menu says"
+
+
 def test_the_demo_flow_has_the_expected_shape(demo_flow) -> None:
     menus = [s for s in demo_flow.steps.values() if isinstance(s, MenuStep)]
     assert {m.name for m in menus} == {"main_menu", "billing_menu", "tech_menu", "closed_menu"}
@@ -279,7 +291,7 @@ def test_the_demo_flow_has_the_expected_shape(demo_flow) -> None:
     assert isinstance(reason, ReasonStep)
     assert (reason.input, reason.max_length_seconds, reason.next) == ("record", 15, "main_menu")
     assert demo_flow.recording.calls is True
-    assert demo_flow.recording.consent.languages() == {"en", "es"}
+    assert demo_flow.recording.consent.languages() == {"en", "es", "ko"}
 
 
 def test_say_step_can_play_a_recording(write_flow: Write, minimal_flow_text: str) -> None:
