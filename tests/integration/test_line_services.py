@@ -153,6 +153,19 @@ def test_after_redis_loses_everything_the_sweep_rebuilds_the_line(svc):
     ), "agents come back with the status they chose"
 
 
+def test_callers_a_fraction_of_a_millisecond_apart_keep_their_order_through_a_rebuild(svc):
+    # Two web processes put two callers in line 0.3 ms apart (as the resilience test's two
+    # late callers were): each has a place of their own, in the records' order, before and
+    # after Redis restarts empty and the sweep rebuilds the line from the records.
+    order = ["CA-b-first", "CA-a-second"]
+    queued(svc, order[0], at=NOW + timedelta(microseconds=100))
+    queued(svc, order[1], at=NOW + timedelta(microseconds=400), number="+14155550177")
+    assert [svc.line.place(c, now=NOW.timestamp()).position for c in order] == [1, 2]
+    svc.redis.flushall()
+    assert svc.dispatcher.sweep()["callers_rejoined"] == 2
+    assert [svc.line.place(c, now=NOW.timestamp()).position for c in order] == [1, 2]
+
+
 def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_place(svc):
     queued(svc, "CA-first", at=NOW - timedelta(minutes=3))
     queued(svc, "CA-second", at=NOW - timedelta(minutes=2), number="+14155550177")

@@ -49,6 +49,37 @@ def test_callers_are_placed_in_order_of_arrival(line):
     assert line.place("CA2", now=T0 + 7).position == 3
 
 
+def test_callers_who_join_in_the_same_millisecond_are_placed_in_order_of_arrival(line):
+    # Two web processes put two callers in line 0.3 ms apart: the first to arrive is ahead,
+    # whichever id sorts first, and nobody shares a place.
+    line.join(caller("CA-a-second", T0 + 0.0004), now=T0)
+    line.join(caller("CA-b-first", T0 + 0.0001), now=T0)
+    places = [line.place(sid, now=T0).position for sid in ("CA-b-first", "CA-a-second")]
+    assert places == [1, 2]
+    on_shift(line, agent(1), agent(2))
+    assert [line.match(now=T0).entry.id for _ in range(2)] == ["CA-b-first", "CA-a-second"]
+
+
+def test_entries_with_the_very_same_place_in_time_still_stand_one_behind_the_other(line):
+    # Two visitors book a call for the same 15:00: their callbacks keep the same place in time,
+    # in two skill sets. Each is told a place of their own, and agents take them in that order.
+    for entry_id, skills in (("cb-8", ("billing",)), ("cb-12", ())):
+        booked = LineEntry(
+            id=entry_id,
+            queue="support",
+            kind=EntryKind.CALLBACK,
+            arrived_at=T0,
+            skills=frozenset(skills),
+        )
+        line.join(booked, now=T0)
+    line.join(caller("CA-later", T0 + 1), now=T0 + 1)
+    places = {e: line.place(e, now=T0 + 1).position for e in ("cb-8", "cb-12", "CA-later")}
+    assert sorted(places.values()) == [1, 2, 3] and places["CA-later"] == 3
+    on_shift(line, agent(1, "billing"), agent(2, "billing"))
+    served = [line.match(now=T0 + 2).entry.id for _ in range(2)]
+    assert served == sorted(places, key=places.get)[:2], "served in the order of their places"
+
+
 def test_joining_twice_keeps_the_first_place(line):
     line.join(caller("CA1", T0), now=T0)
     line.join(caller("CA2", T0 + 1), now=T0 + 1)
