@@ -14,7 +14,8 @@ line's head, not its length. Counting the agents able to take an entry (``place_
 ``snapshot``) reads every agent's hash: linear in the agents on shift (``bench/README.md``).
 
 What every script keeps true, so a sequence of scripts from several processes can be reasoned
-about one script at a time:
+about one script at a time (``tests/line_checks.py`` asserts it after the tests' operations,
+and in the end-to-end tests while the processes run):
 
 - an entry's hash ``e:<id>`` exists exactly when its id is in one, and only one, of its line
   (state ``waiting``, at the hash's own ``score``), ``deferred`` (state ``deferred``) or

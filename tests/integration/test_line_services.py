@@ -4,24 +4,28 @@ event or a restart of Redis left behind."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from ivr.adapters.sql.models import Agent, Call, Callback, WaitEstimateSpoken
+from ivr.bootstrap import Services
 from ivr.core.callbacks import AlreadyPending
 from ivr.core.dialing import NotDialable
 from ivr.core.queueing import AgentState, EntryKind
 from ivr.seed import seed_demo
 from tests.helpers import FixedClock
+from tests.line_checks import assert_line_consistent
 
 SAM = "+14155550124"
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def svc(app):
+def svc(app) -> Iterator[Services]:
+    """The services on empty records, agents offline; the line's invariant checked after."""
     services = app.extensions["ivr"]
     services.line_clock = FixedClock(NOW)
     seed_demo(services.database)
@@ -31,7 +35,8 @@ def svc(app):
         ids = list(session.scalars(select(Agent.id)))
     for agent_id in ids:
         services.dispatcher.set_agent_status(agent_id, AgentState.OFFLINE)
-    return services
+    yield services
+    assert_line_consistent(services.redis, prefix=services.line.prefix)
 
 
 def open_call(svc, call_sid: str, number: str = SAM) -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from redis import Redis
 
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.core.queueing import AgentOnShift, AgentState, EntryKind, LineEntry
+from tests.line_checks import assert_line_consistent
 
 T0 = 1_800_000_000.0
 
 
 @pytest.fixture
-def line(redis_url: str) -> RedisWaitingLine:
-    return RedisWaitingLine(Redis.from_url(redis_url), prefix="test:")
+def line(redis_url: str) -> Iterator[RedisWaitingLine]:
+    """The line, checked against its invariant after every test, whatever the test asserted."""
+    waiting_line = RedisWaitingLine(Redis.from_url(redis_url), prefix="test:")
+    yield waiting_line
+    assert_line_consistent(waiting_line.redis, prefix="test:")
 
 
 def caller(sid: str, at: float, *skills: str, **extra) -> LineEntry:
@@ -200,6 +206,7 @@ def test_a_deferred_callback_keeps_its_place_but_waits_for_its_time(line):
     line.join(callback, now=T0, not_before=T0 + 120)
     line.join(caller("CA1", T0), now=T0)
     assert line.match(now=T0 + 10).entry.id == "CA1"
+    line.connect("CA1", 1, now=T0 + 12)  # an agent is done with a call, not a reservation
     line.agent_done(1, wrap_up_seconds=0, now=T0 + 20)
     assert line.match(now=T0 + 50) is None
     assert line.match(now=T0 + 121).entry.id == "cb-7"
