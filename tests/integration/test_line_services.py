@@ -4,11 +4,13 @@ event or a restart of Redis left behind."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ivr.adapters.sql.models import Agent, Call, Callback, WaitEstimateSpoken
 from ivr.bootstrap import Services
@@ -190,6 +192,43 @@ def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_pl
     assert svc.line.place("CA-first", now=NOW.timestamp()).position == 1
     assert svc.line.place("CA-second", now=NOW.timestamp()).position == 2
     assert svc.line.entry("CA-first").arrived_at == (NOW - timedelta(minutes=3)).timestamp()
+
+
+def test_the_sweep_never_rejoins_a_caller_whose_place_just_went_to_their_callback(
+    svc, database_url
+):
+    # The sweep reads the line, then the records: a caller missing from the first but waiting
+    # in the second is rejoined. Booking a callback must therefore change the records before
+    # the line. A PostgreSQL row lock on the call holds book_callback at its first write to the
+    # call's record, and the sweep runs right then (the resilience test's MONITOR capture saw
+    # this by chance: Sam's CallSid rejoined 12 ms after booking took it out).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL's row locks to hold the booking between two writes")
+    queued(svc, "CA-sam")
+    problems: list[BaseException] = []
+
+    def book() -> None:
+        try:
+            svc.waiting.book_callback("CA-sam", SAM, "en")
+        except BaseException as error:
+            problems.append(error)
+
+    with svc.database.engine.connect() as blocker:
+        blocker.execute(text("SELECT 1 FROM calls WHERE call_sid = 'CA-sam' FOR NO KEY UPDATE"))
+        booking = threading.Thread(target=book)
+        booking.start()
+        deadline = time.monotonic() + 10
+        while not blocker.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+            assert time.monotonic() < deadline, "book_callback never reached the call's record"
+            time.sleep(0.01)
+        rejoined = svc.dispatcher.sweep()["callers_rejoined"]
+        blocker.rollback()
+    booking.join(10)
+    assert not problems and not booking.is_alive()
+    assert rejoined == 0
+    [callback] = callbacks(svc)
+    assert svc.line.entry("CA-sam") is None, "only the callback holds Sam's place"
+    assert svc.line.place(f"cb-{callback.id}", now=NOW.timestamp()).position == 1
 
 
 def test_a_caller_whose_end_was_lost_is_removed_by_the_sweep(svc):
