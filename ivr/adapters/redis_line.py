@@ -12,6 +12,19 @@ for the sweep); ``a:<id>`` hash per agent; ``agents`` set; ``available`` (by idl
 the callers waiting (ZADD, ZCOUNT, ZREM) times the few skill sets of a queue; a match reads each
 line's head, not its length. Counting the agents able to take an entry (``place_of``,
 ``snapshot``) reads every agent's hash: linear in the agents on shift (``bench/README.md``).
+
+What every script keeps true, so a sequence of scripts from several processes can be reasoned
+about one script at a time (``tests/line_checks.py`` asserts it after the tests' operations,
+and in the end-to-end tests while the processes run):
+
+- an entry's hash ``e:<id>`` exists exactly when its id is in one, and only one, of its line
+  (state ``waiting``, at the hash's own ``score``), ``deferred`` (state ``deferred``) or
+  ``reserved`` (state ``reserved``, for an agent whose hash is ``reserved`` for it); connecting
+  and removing delete the hash and the id together;
+- every line is in ``lines`` and in its queue's ``lines:<queue>``;
+- one order: score (priority, then arrival in microseconds), then id byte by byte, as a sorted
+  set keeps equal scores. The entries waiting in a queue stand at places 1 to n, none shared,
+  and of the entries a free agent can take the matcher reserves the first in that order.
 """
 
 from __future__ import annotations
@@ -138,7 +151,7 @@ class RedisWaitingLine:
             entry.id,
             entry.queue,
             _skills_csv(entry.skills),
-            str(int(line_score(entry.arrived_at, entry.priority))),
+            str(line_score(entry.arrived_at, entry.priority)),
             repr(not_before) if not_before is not None else "",
             *pairs,
         )
@@ -309,10 +322,10 @@ class RedisWaitingLine:
     # -- reporting ---------------------------------------------------------------------------
 
     def snapshot(self, queue: str, *, now: float) -> LineSnapshot:
-        waiting, lowest, available, staffed = self._run("snapshot", now, queue)
+        waiting, head_arrived, available, staffed = self._run("snapshot", now, queue)
         longest = 0.0
-        if _text(lowest):
-            longest = max(0.0, now - float(_text(lowest)) / 1000)
+        if _text(head_arrived):
+            longest = max(0.0, now - float(_text(head_arrived)))
         return LineSnapshot(
             name=queue,
             waiting=int(waiting),

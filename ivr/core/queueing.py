@@ -37,13 +37,19 @@ class EntryKind(StrEnum):
     """A callback keeping a caller's place: the entry's id is ``cb-<callback id>``."""
 
 
-PRIORITY_STEP_MS = 10**12
+SCORE_PER_SECOND = 1_000_000
+"""A score counts microseconds, as finely as the records keep an arrival. In milliseconds, two
+callers put in line by two web processes in the same millisecond shared a score: both were told
+the same place, and were served (and rebuilt after a restart of Redis) by id, not by arrival."""
+PRIORITY_STEP = 10**15
 """One priority level outranks ~31 years of waiting: priority first, then arrival."""
 
 
-def line_score(arrived_at: float, priority: int = 0) -> float:
-    """The sort key of an entry: lower is served first (exact in a double for ms times)."""
-    return round(arrived_at * 1000) - priority * PRIORITY_STEP_MS
+def line_score(arrived_at: float, priority: int = 0) -> int:
+    """The sort key of an entry: lower is served first. An integer below 2**53 for arrivals
+    this century and a few priority levels, so Redis's double keeps it exact. Entries with the
+    same score (callbacks booked for the same time) are told apart by id (``place_of``)."""
+    return round(arrived_at * SCORE_PER_SECOND) - priority * PRIORITY_STEP
 
 
 @dataclass(frozen=True)

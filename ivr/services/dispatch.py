@@ -219,6 +219,9 @@ class Dispatcher:
         return repaired
 
     def _rejoin_waiting_callers(self, now: datetime) -> int:
+        """Callers the records say are waiting whom the line lost (a restart of Redis). The
+        line is read before the records, so whoever takes a caller out of line for good must
+        change the records first, or this puts them back."""
         in_line = set(self.line.waiting_ids())
         reserved = {entry_id for entry_id, _ in self.line.reserved_since(before=now.timestamp())}
         rejoined = 0

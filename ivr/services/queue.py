@@ -356,6 +356,10 @@ class WaitingCalls:
             claimed_high_seconds=promise.within_seconds,
             text=promise.sentence,
         )
+        # The records first: once they say the caller is a callback, the sweep (which reads
+        # the line, then the records) no longer rejoins the caller's own entry as it goes.
+        self.records.mark_queued(call_sid, at=arrived, callback_id=callback_id)
+        self.records.mark_outcome(call_sid, Outcome.CALLBACK)
         # The callback takes the caller's place; the caller's own entry goes.
         self.line.remove(call_sid, now=epoch(now))
         self.line.join(
@@ -373,8 +377,6 @@ class WaitingCalls:
             ),
             now=epoch(now),
         )
-        self.records.mark_queued(call_sid, at=arrived, callback_id=callback_id)
-        self.records.mark_outcome(call_sid, Outcome.CALLBACK)
         self.dispatch.caller_waiting()
         log.info("call %s: callback %s promised %s", call_sid, callback_id, promise.text)
         return promise

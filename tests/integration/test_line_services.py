@@ -4,24 +4,30 @@ event or a restart of Redis left behind."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ivr.adapters.sql.models import Agent, Call, Callback, WaitEstimateSpoken
+from ivr.bootstrap import Services
 from ivr.core.callbacks import AlreadyPending
 from ivr.core.dialing import NotDialable
 from ivr.core.queueing import AgentState, EntryKind
 from ivr.seed import seed_demo
 from tests.helpers import FixedClock
+from tests.line_checks import assert_line_consistent
 
 SAM = "+14155550124"
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def svc(app):
+def svc(app) -> Iterator[Services]:
+    """The services on empty records, agents offline; the line's invariant checked after."""
     services = app.extensions["ivr"]
     services.line_clock = FixedClock(NOW)
     seed_demo(services.database)
@@ -31,7 +37,8 @@ def svc(app):
         ids = list(session.scalars(select(Agent.id)))
     for agent_id in ids:
         services.dispatcher.set_agent_status(agent_id, AgentState.OFFLINE)
-    return services
+    yield services
+    assert_line_consistent(services.redis, prefix=services.line.prefix)
 
 
 def open_call(svc, call_sid: str, number: str = SAM) -> None:
@@ -153,6 +160,19 @@ def test_after_redis_loses_everything_the_sweep_rebuilds_the_line(svc):
     ), "agents come back with the status they chose"
 
 
+def test_callers_a_fraction_of_a_millisecond_apart_keep_their_order_through_a_rebuild(svc):
+    # Two web processes put two callers in line 0.3 ms apart (as the resilience test's two
+    # late callers were): each has a place of their own, in the records' order, before and
+    # after Redis restarts empty and the sweep rebuilds the line from the records.
+    order = ["CA-b-first", "CA-a-second"]
+    queued(svc, order[0], at=NOW + timedelta(microseconds=100))
+    queued(svc, order[1], at=NOW + timedelta(microseconds=400), number="+14155550177")
+    assert [svc.line.place(c, now=NOW.timestamp()).position for c in order] == [1, 2]
+    svc.redis.flushall()
+    assert svc.dispatcher.sweep()["callers_rejoined"] == 2
+    assert [svc.line.place(c, now=NOW.timestamp()).position for c in order] == [1, 2]
+
+
 def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_place(svc):
     queued(svc, "CA-first", at=NOW - timedelta(minutes=3))
     queued(svc, "CA-second", at=NOW - timedelta(minutes=2), number="+14155550177")
@@ -172,6 +192,43 @@ def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_pl
     assert svc.line.place("CA-first", now=NOW.timestamp()).position == 1
     assert svc.line.place("CA-second", now=NOW.timestamp()).position == 2
     assert svc.line.entry("CA-first").arrived_at == (NOW - timedelta(minutes=3)).timestamp()
+
+
+def test_the_sweep_never_rejoins_a_caller_whose_place_just_went_to_their_callback(
+    svc, database_url
+):
+    # The sweep reads the line, then the records: a caller missing from the first but waiting
+    # in the second is rejoined. Booking a callback must therefore change the records before
+    # the line. A PostgreSQL row lock on the call holds book_callback at its first write to the
+    # call's record, and the sweep runs right then (the resilience test's MONITOR capture saw
+    # this by chance: Sam's CallSid rejoined 12 ms after booking took it out).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL's row locks to hold the booking between two writes")
+    queued(svc, "CA-sam")
+    problems: list[BaseException] = []
+
+    def book() -> None:
+        try:
+            svc.waiting.book_callback("CA-sam", SAM, "en")
+        except BaseException as error:
+            problems.append(error)
+
+    with svc.database.engine.connect() as blocker:
+        blocker.execute(text("SELECT 1 FROM calls WHERE call_sid = 'CA-sam' FOR NO KEY UPDATE"))
+        booking = threading.Thread(target=book)
+        booking.start()
+        deadline = time.monotonic() + 10
+        while not blocker.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")):
+            assert time.monotonic() < deadline, "book_callback never reached the call's record"
+            time.sleep(0.01)
+        rejoined = svc.dispatcher.sweep()["callers_rejoined"]
+        blocker.rollback()
+    booking.join(10)
+    assert not problems and not booking.is_alive()
+    assert rejoined == 0
+    [callback] = callbacks(svc)
+    assert svc.line.entry("CA-sam") is None, "only the callback holds Sam's place"
+    assert svc.line.place(f"cb-{callback.id}", now=NOW.timestamp()).position == 1
 
 
 def test_a_caller_whose_end_was_lost_is_removed_by_the_sweep(svc):

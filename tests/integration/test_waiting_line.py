@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from redis import Redis
 
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.core.queueing import AgentOnShift, AgentState, EntryKind, LineEntry
+from tests.line_checks import assert_line_consistent
 
 T0 = 1_800_000_000.0
 
 
 @pytest.fixture
-def line(redis_url: str) -> RedisWaitingLine:
-    return RedisWaitingLine(Redis.from_url(redis_url), prefix="test:")
+def line(redis_url: str) -> Iterator[RedisWaitingLine]:
+    """The line, checked against its invariant after every test, whatever the test asserted."""
+    waiting_line = RedisWaitingLine(Redis.from_url(redis_url), prefix="test:")
+    yield waiting_line
+    assert_line_consistent(waiting_line.redis, prefix="test:")
 
 
 def caller(sid: str, at: float, *skills: str, **extra) -> LineEntry:
@@ -47,6 +53,37 @@ def test_callers_are_placed_in_order_of_arrival(line):
     assert line.join(caller("CA2", T0 + 5), now=T0 + 5).position == 2
     assert line.join(caller("CA0", T0 - 5), now=T0 + 6).position == 1
     assert line.place("CA2", now=T0 + 7).position == 3
+
+
+def test_callers_who_join_in_the_same_millisecond_are_placed_in_order_of_arrival(line):
+    # Two web processes put two callers in line 0.3 ms apart: the first to arrive is ahead,
+    # whichever id sorts first, and nobody shares a place.
+    line.join(caller("CA-a-second", T0 + 0.0004), now=T0)
+    line.join(caller("CA-b-first", T0 + 0.0001), now=T0)
+    places = [line.place(sid, now=T0).position for sid in ("CA-b-first", "CA-a-second")]
+    assert places == [1, 2]
+    on_shift(line, agent(1), agent(2))
+    assert [line.match(now=T0).entry.id for _ in range(2)] == ["CA-b-first", "CA-a-second"]
+
+
+def test_entries_with_the_very_same_place_in_time_still_stand_one_behind_the_other(line):
+    # Two visitors book a call for the same 15:00: their callbacks keep the same place in time,
+    # in two skill sets. Each is told a place of their own, and agents take them in that order.
+    for entry_id, skills in (("cb-8", ("billing",)), ("cb-12", ())):
+        booked = LineEntry(
+            id=entry_id,
+            queue="support",
+            kind=EntryKind.CALLBACK,
+            arrived_at=T0,
+            skills=frozenset(skills),
+        )
+        line.join(booked, now=T0)
+    line.join(caller("CA-later", T0 + 1), now=T0 + 1)
+    places = {e: line.place(e, now=T0 + 1).position for e in ("cb-8", "cb-12", "CA-later")}
+    assert sorted(places.values()) == [1, 2, 3] and places["CA-later"] == 3
+    on_shift(line, agent(1, "billing"), agent(2, "billing"))
+    served = [line.match(now=T0 + 2).entry.id for _ in range(2)]
+    assert served == sorted(places, key=places.get)[:2], "served in the order of their places"
 
 
 def test_joining_twice_keeps_the_first_place(line):
@@ -169,6 +206,7 @@ def test_a_deferred_callback_keeps_its_place_but_waits_for_its_time(line):
     line.join(callback, now=T0, not_before=T0 + 120)
     line.join(caller("CA1", T0), now=T0)
     assert line.match(now=T0 + 10).entry.id == "CA1"
+    line.connect("CA1", 1, now=T0 + 12)  # an agent is done with a call, not a reservation
     line.agent_done(1, wrap_up_seconds=0, now=T0 + 20)
     assert line.match(now=T0 + 50) is None
     assert line.match(now=T0 + 121).entry.id == "cb-7"

@@ -61,8 +61,26 @@ local function place_entry(id, not_before)
   end
 end
 
--- Callers ahead of an entry in its queue, everyone waiting there, and the staffed agents
--- (and available ones) able to take it.
+-- Entries of one score are ordered by id, byte by byte: the order a sorted set keeps them in.
+-- (Lua's own < on strings follows the server's locale, which need not be that order.)
+local function id_before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+-- The line's one order, across the lines of a queue: score, then id. Entries may share a score
+-- (callbacks booked for the same time keep the same place in time); they must still stand one
+-- behind the other, the same way when told their place as when an agent is matched.
+local function before(score_a, id_a, score_b, id_b)
+  if score_a ~= score_b then return score_a < score_b end
+  return id_before(id_a, id_b)
+end
+
+-- Callers ahead of an entry in its queue (in the order above: no two share a place), everyone
+-- waiting there, and the staffed agents (and available ones) able to take it.
 local function place_of(id)
   local e = ekey(id)
   local queue, score, skills, state = unpack(redis.call('HMGET', e, 'queue', 'score', 'skills', 'state'))
@@ -70,6 +88,9 @@ local function place_of(id)
   local ahead, waiting = 0, 0
   for _, line in ipairs(redis.call('SMEMBERS', P .. 'lines:' .. queue)) do
     ahead = ahead + redis.call('ZCOUNT', line, '-inf', '(' .. score)
+    for _, other in ipairs(redis.call('ZRANGEBYSCORE', line, score, score)) do
+      if id_before(other, id) then ahead = ahead + 1 end
+    end
     waiting = waiting + redis.call('ZCARD', line)
   end
   local staffed, available = 0, 0

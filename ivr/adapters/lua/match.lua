@@ -29,7 +29,7 @@ end
 
 local best_score, best_id, best_agent = nil, nil, nil
 local function consider(score, id, aid)
-  if best_score == nil or score < best_score then
+  if best_score == nil or before(score, id, best_score, best_id) then
     best_score, best_id, best_agent = score, id, aid
   end
 end
@@ -47,7 +47,8 @@ for _, line in ipairs(redis.call('SMEMBERS', P .. 'lines')) do
     local head = redis.call('ZRANGE', line, first, last, 'WITHSCORES')
     for i = 1, #head, 2 do
       local id, score = head[i], tonumber(head[i + 1])
-      if best_score ~= nil and score >= best_score then done = true; break end
+      -- A line's entries come in the line's order: none further on can be served first.
+      if best_score ~= nil and not before(score, id, best_score, best_id) then done = true; break end
       local skills, pref, pref_until = unpack(redis.call('HMGET', ekey(id), 'skills', 'preferred_agent', 'preferred_until'))
       if pref and pref_until and tonumber(pref_until) > NOW then
         -- A repeat caller waits a while for their agent; others behind them go ahead meanwhile.
