@@ -27,6 +27,14 @@ def caller_presses(live: Live, *keys: str):
     return call
 
 
+def gives_no_reason(call) -> None:
+    """Silent through the reason question (its prompt, then the recording after the beep):
+    the call goes on to the main menu."""
+    call.stay_silent()
+    call.wait_for_prompt()
+    call.stay_silent()
+
+
 def reaches_the_line(call) -> None:
     """The caller heard the queue step: with an agent free they are rung at once, so they may
     never be seen holding in the carrier's queue."""
@@ -41,7 +49,12 @@ def test_known_caller_is_greeted_by_name_in_their_language(live: Live) -> None:
     call = live.call(ANA)
     heard = said(call.wait_for_prompt())
     assert "Ana García" in heard
-    assert "Para facturación, oprima 1" in heard  # language choice skipped: she is known
+    # Language choice skipped: she is known. She hears the recording notice, then is asked
+    # why she calls, in Spanish; saying nothing takes her to the menu.
+    assert "Esta llamada puede ser grabada" in heard
+    assert "por qué llama" in heard
+    gives_no_reason(call)
+    assert "Para facturación, oprima 1" in said(call.wait_for_prompt())
     call.hang_up()
     call.wait_for_status("completed")
     assert_no_carrier_errors(live)
@@ -53,8 +66,8 @@ def test_new_caller_chooses_spanish_and_walks_into_a_submenu(live: Live) -> None
     assert "Thank you for calling Acme Utilities" in first
     assert "For English, press 1" in first and "Para español, oprima 2" in first
     call.press("2")
-    assert "Para facturación, oprima 1" in said(call.wait_for_prompt())
-    call.press("1")
+    assert "por qué llama" in said(call.wait_for_prompt())
+    call.press("1")  # she knows the menu: the key skips the question and answers it
     assert "Para pagar una factura, oprima 1" in said(call.wait_for_prompt())
     call.hang_up()
     call.wait_for_status("completed")
@@ -87,6 +100,8 @@ def test_saying_agent_reaches_a_person_from_the_main_menu(live: Live) -> None:
     call.wait_for_prompt()
     call.speak("English")
     call.wait_for_prompt()
+    gives_no_reason(call)
+    call.wait_for_prompt()
     call.speak("I want to talk to an agent please")
     reaches_the_line(call)
     live.agent_takes_call()
@@ -97,6 +112,8 @@ def test_saying_agent_reaches_a_person_from_the_main_menu(live: Live) -> None:
 
 def test_silence_is_retried_then_the_caller_reaches_a_person(live: Live) -> None:
     call = live.call(ANA)
+    call.wait_for_prompt()
+    gives_no_reason(call)  # then the menu
     call.wait_for_prompt()
     for _ in range(2):
         call.stay_silent()
