@@ -250,7 +250,8 @@ def queue_callers(system: System, count: int) -> list[CallHandle]:
             call = system.sandbox.dial(DEMO_BUSINESS_NUMBER, from_=f"+1415555{1000 + n:04d}")
             calls[n] = call
             _press_when_listening(call, "1")  # English
-            call.wait_until(lambda c: any("press 0" in s for s in c.said), 30)  # main menu
+            # Asked why they call (the demo's reason step): 0 skips it for a person.
+            call.wait_until(lambda c: any("why you are calling" in s for s in c.said), 30)
             if n and not joined[n - 1].wait(60):
                 raise RuntimeError(f"caller {n - 1} never joined the line")
             _press_when_listening(call, "0")  # a person

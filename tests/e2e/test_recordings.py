@@ -5,7 +5,6 @@ directory; the carrier repeating its callback changes nothing."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,15 +25,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def recorded_flows(tmp_path: Path) -> Path:
-    """The demo flows, with the demo flow recording its agent calls."""
-    folder = tmp_path / "callflows"
-    shutil.copytree(CALLFLOWS, folder)
-    demo = folder / "demo.yaml"
-    text = demo.read_text()
-    assert "\nsteps:\n" in text and "\nrecording:" not in text
-    demo.write_text(text.replace("\nsteps:\n", "\nrecording:\n  calls: true\n\nsteps:\n", 1))
-    return folder
+def recorded_flows() -> Path:
+    """The demo flows: the demo flow records its agent calls."""
+    assert "\nrecording:\n  calls: true\n" in (CALLFLOWS / "demo.yaml").read_text()
+    return CALLFLOWS
 
 
 @pytest.fixture
