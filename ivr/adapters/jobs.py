@@ -15,7 +15,17 @@ DEFAULT_QUEUE = "default"
 HIGH_QUEUE = "high"
 """Work a caller is waiting on (ringing an agent) goes ahead of the backlog."""
 
+TRANSCRIBE_HIGH_QUEUE = "transcribe-high"
+"""Reason clips: an agent is about to answer the caller and needs to know why they call."""
+TRANSCRIBE_QUEUE = "transcribe"
+TRANSCRIBE_QUEUES = (TRANSCRIBE_HIGH_QUEUE, TRANSCRIBE_QUEUE)
+"""What ``ivr transcriber`` listens on, in this order."""
+
 _RETRY = Retry(max=3, interval=[1, 5, 15])
+_TRANSCRIBE_RETRY = Retry(max=3, interval=[10, 60, 300])
+"""A recording not downloaded yet, a crashed work horse: later, not never."""
+_TRANSCRIBE_TIMEOUT_SECONDS = 300
+"""One piece (at most 30 s of audio) takes seconds; a job still running after this is stuck."""
 
 
 class RqJobs:
@@ -23,6 +33,8 @@ class RqJobs:
         self.redis = redis
         self.high = Queue(HIGH_QUEUE, connection=redis)
         self.default = Queue(DEFAULT_QUEUE, connection=redis)
+        self.transcribe_high = Queue(TRANSCRIBE_HIGH_QUEUE, connection=redis)
+        self.transcribe_normal = Queue(TRANSCRIBE_QUEUE, connection=redis)
 
     # AgentDispatch port (web side)
     def caller_waiting(self) -> None:
@@ -52,3 +64,26 @@ class RqJobs:
 
     def sweep_now(self) -> None:
         self.default.enqueue("workers.dispatch.sweep")
+
+    # Transcription (``workers.transcribe``): a job per piece of a recording.
+    def transcribe(self, recording_id: int, *, urgent: bool) -> None:
+        self._transcription_queue(urgent).enqueue(
+            "workers.transcribe.transcribe",
+            recording_id,
+            retry=_TRANSCRIBE_RETRY,
+            job_timeout=_TRANSCRIBE_TIMEOUT_SECONDS,
+        )
+
+    def continue_transcription(self, recording_id: int, *, urgent: bool) -> None:
+        """The next piece goes to the front of its queue: a call being transcribed finishes
+        before the next one starts, and the high queue is still looked at between pieces."""
+        self._transcription_queue(urgent).enqueue(
+            "workers.transcribe.transcribe",
+            recording_id,
+            retry=_TRANSCRIBE_RETRY,
+            job_timeout=_TRANSCRIBE_TIMEOUT_SECONDS,
+            at_front=True,
+        )
+
+    def _transcription_queue(self, urgent: bool) -> Queue:
+        return self.transcribe_high if urgent else self.transcribe_normal
