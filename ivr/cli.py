@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from ivr import create_app, instance_path
+from ivr import cli_speech, create_app, instance_path
 from ivr.config import ConfigError, default_database_url
 
 
@@ -245,3 +245,7 @@ def tokens_revoke(token_id: int) -> None:
     if record is None:
         raise click.ClickException(f"there is no token {token_id} (see: ivr tokens list)")
     click.echo(f"token {record.id} ({record.name}, {record.role}) is revoked")
+
+
+# Speech models, transcripts and the transcriber worker (ivr/cli_speech.py).
+cli_speech.register(main)
