@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 FOLDER_PREFIX = "vosk-model-"
 PACKAGE_PREFIX = "vosk_model_"
 _CODE = re.compile(r"[a-z]{2,3}")
+_NOT_LANGUAGES = frozenset({"spk"})
+"""``vosk-model-spk-0.4`` is Vosk's speaker-identification model, not a language's."""
 
 
 def language_of(folder_name: str) -> str | None:
@@ -49,7 +51,9 @@ def language_of(folder_name: str) -> str | None:
     parts = folder_name.removeprefix(FOLDER_PREFIX).lower().split("-")
     if parts[0] == "small":
         parts = parts[1:]
-    return parts[0] if parts and _CODE.fullmatch(parts[0]) else None
+    if not parts or not _CODE.fullmatch(parts[0]) or parts[0] in _NOT_LANGUAGES:
+        return None
+    return parts[0]
 
 
 def looks_like_model(path: Path) -> bool:
