@@ -1,8 +1,8 @@
 """``make run``: the whole contact centre on one machine with nothing but defaults.
 
 A Redis server started for the purpose (no persistence, its own port), SQLite in the instance
-folder, the sandbox carrier, the web app under gunicorn, an RQ worker with the scheduler and the transcriber (Vosk),
-supervised by honcho so Ctrl-C stops every one of them.
+folder, the sandbox carrier, the web app under gunicorn, an RQ worker with the scheduler and
+the transcriber (Vosk), supervised by honcho so Ctrl-C stops every one of them.
 """
 
 from __future__ import annotations
