@@ -33,6 +33,7 @@ bench: install-test
 	.venv/bin/python -m bench.queue_ops
 	.venv/bin/python -m bench.dispatch
 	.venv/bin/python -m bench.webhooks
+	.venv/bin/python -m bench.transcribe
 
 clean:
 	rm -rf .venv instance .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 
 from redis import Redis
 from twilio.request_validator import RequestValidator
@@ -12,6 +12,8 @@ from twilio.request_validator import RequestValidator
 from ivr.adapters.jobs import RqJobs
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.redis_pending import RedisPendingRequests
+from ivr.adapters.speech.models import ModelCache
+from ivr.adapters.speech.vosk import VoskTranscriber
 from ivr.adapters.sql.audio_access import SqlAudioAccess
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
@@ -23,6 +25,7 @@ from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
 from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
+from ivr.adapters.sql.transcripts import SqlTranscripts
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -30,13 +33,14 @@ from ivr.core.callers import region_of
 from ivr.core.dialing import DialingPolicy
 from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow, QueueStep
-from ivr.core.redaction import redact_text
+from ivr.core.redaction import redact_text, redact_transcript
 from ivr.services.access import ApiAccess
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
+from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
 
@@ -234,6 +238,23 @@ class Services:
     @cached_property
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
+
+    # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
+
+    @cached_property
+    def speech_models(self) -> ModelCache:
+        """Loaded once per process: the transcriber loads them before forking work horses."""
+        return ModelCache(self.settings.recording.model_path)
+
+    @cached_property
+    def transcription(self) -> Transcription:
+        region = region_of(self.settings.twilio_phone_number) or "US"
+        return Transcription(
+            records=SqlTranscripts(self.database, self.settings.recording.directory),
+            transcriber=VoskTranscriber(self.speech_models),
+            redact=partial(redact_transcript, region=region),
+            jobs=self.jobs,
+        )
 
     def close(self) -> None:
         if "database" in self.__dict__:

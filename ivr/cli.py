@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from ivr import create_app, instance_path
+from ivr import cli_speech, create_app, instance_path
 from ivr.config import ConfigError, default_database_url
 
 
@@ -339,3 +339,7 @@ def recordings_prune(days: int | None) -> None:
     )
     if result.errors:
         raise SystemExit(1)
+
+
+# Speech models, transcripts and the transcriber worker (ivr/cli_speech.py).
+cli_speech.register(main)

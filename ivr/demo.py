@@ -1,8 +1,8 @@
 """``make run``: the whole contact centre on one machine with nothing but defaults.
 
 A Redis server started for the purpose (no persistence, its own port), SQLite in the instance
-folder, the sandbox carrier, the web app under gunicorn and an RQ worker with the scheduler,
-supervised by honcho so Ctrl-C stops every one of them.
+folder, the sandbox carrier, the web app under gunicorn, an RQ worker with the scheduler and
+the transcriber (Vosk), supervised by honcho so Ctrl-C stops every one of them.
 """
 
 from __future__ import annotations
@@ -129,6 +129,7 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
         env=env,
     )
     manager.add_process("worker", f"{bin_dir / 'ivr'} worker", env=env)
+    manager.add_process("transcriber", f"{bin_dir / 'ivr'} transcriber", env=env)
 
     agents = ", ".join(f"{a.name} {a.phone}" for a in DEMO_AGENTS)
     customers = ", ".join(f"{c.name} {c.number}" for c in DEMO_CUSTOMERS)

@@ -16,17 +16,21 @@ HIGH_QUEUE = "high"
 """Work a caller is waiting on (ringing an agent) goes ahead of the backlog."""
 
 TRANSCRIBE_HIGH_QUEUE = "transcribe-high"
-"""Reason-for-calling clips: an agent is about to answer and should read the reason."""
+"""Reason clips: an agent is about to answer the caller and needs to know why they call."""
 TRANSCRIBE_QUEUE = "transcribe"
-"""Conversations and voicemails: minutes of audio each, nobody waiting on them."""
+TRANSCRIBE_QUEUES = (TRANSCRIBE_HIGH_QUEUE, TRANSCRIBE_QUEUE)
+"""What ``ivr transcriber`` listens on, in this order."""
 
 _RETRY = Retry(max=3, interval=[1, 5, 15])
+_TRANSCRIBE_RETRY = Retry(max=3, interval=[10, 60, 300])
+"""A recording not downloaded yet, a crashed work horse: later, not never."""
+_TRANSCRIBE_TIMEOUT_SECONDS = 300
+"""One piece (at most 30 s of audio) takes seconds; a job still running after this is stuck."""
 
 DOWNLOAD_RETRY_SECONDS = (5, 30, 120, 600, 1800)
 """A download is tried 1 + 5 times over about 45 minutes: Twilio may answer 404 for a moment
 after ``completed``, and a carrier or disk outage is usually shorter than that. After the last
 try the recording is ``failed`` (``ivr recordings fetch`` tries again)."""
-TRANSCRIBE_RETRY_SECONDS = (10, 60, 300)
 
 
 class RqJobs:
@@ -40,7 +44,7 @@ class RqJobs:
         self.high = Queue(HIGH_QUEUE, connection=redis)
         self.default = Queue(DEFAULT_QUEUE, connection=redis)
         self.transcribe_high = Queue(TRANSCRIBE_HIGH_QUEUE, connection=redis)
-        self.transcribe_default = Queue(TRANSCRIBE_QUEUE, connection=redis)
+        self.transcribe_normal = Queue(TRANSCRIBE_QUEUE, connection=redis)
         self._download_retry = Retry(
             max=len(download_retry_seconds), interval=list(download_retry_seconds)
         )
@@ -81,12 +85,25 @@ class RqJobs:
             "workers.recordings.download", recording_id, retry=self._download_retry
         )
 
+    # Transcription (``workers.transcribe``): a job per piece of a recording.
     def transcribe(self, recording_id: int, *, urgent: bool) -> None:
-        """Transcribe a stored recording (``workers.transcribe``); a reason clip jumps the
-        backlog of long recordings on a queue of its own."""
-        queue = self.transcribe_high if urgent else self.transcribe_default
-        queue.enqueue(
+        self._transcription_queue(urgent).enqueue(
             "workers.transcribe.transcribe",
             recording_id,
-            retry=Retry(max=len(TRANSCRIBE_RETRY_SECONDS), interval=list(TRANSCRIBE_RETRY_SECONDS)),
+            retry=_TRANSCRIBE_RETRY,
+            job_timeout=_TRANSCRIBE_TIMEOUT_SECONDS,
         )
+
+    def continue_transcription(self, recording_id: int, *, urgent: bool) -> None:
+        """The next piece goes to the front of its queue: a call being transcribed finishes
+        before the next one starts, and the high queue is still looked at between pieces."""
+        self._transcription_queue(urgent).enqueue(
+            "workers.transcribe.transcribe",
+            recording_id,
+            retry=_TRANSCRIBE_RETRY,
+            job_timeout=_TRANSCRIBE_TIMEOUT_SECONDS,
+            at_front=True,
+        )
+
+    def _transcription_queue(self, urgent: bool) -> Queue:
+        return self.transcribe_high if urgent else self.transcribe_normal

@@ -206,7 +206,7 @@ def test_the_download_stores_the_carriers_wav_with_its_checksum_then_queues_tran
     assert row.sha256 == hashlib.sha256(wav).hexdigest() and row.size_bytes == len(wav)
     with wave.open(str(stored)) as audio_file:
         assert (audio_file.getnchannels(), audio_file.getframerate()) == (2, 8000)
-    (job,) = RqJobs(app.extensions["ivr"].redis).transcribe_default.get_jobs()
+    (job,) = RqJobs(app.extensions["ivr"].redis).transcribe_normal.get_jobs()
     assert job.func_name == "workers.transcribe.transcribe" and job.args == (row.id,)
     assert job.origin == TRANSCRIBE_QUEUE
 
@@ -215,7 +215,7 @@ def test_the_download_stores_the_carriers_wav_with_its_checksum_then_queues_tran
     assert "already stored" in recordings.download(row.id, final_attempt=True)
     assert stored.stat().st_mtime_ns == modified
     assert rows(app)[0].attempts == 1
-    assert RqJobs(app.extensions["ivr"].redis).transcribe_default.count == 1
+    assert RqJobs(app.extensions["ivr"].redis).transcribe_normal.count == 1
 
 
 def test_a_reason_clip_is_transcribed_on_the_high_priority_queue(app, carrier, carrier_api):
@@ -228,7 +228,7 @@ def test_a_reason_clip_is_transcribed_on_the_high_priority_queue(app, carrier, c
     app.extensions["ivr"].recordings.download(row.id, final_attempt=True)
     jobs = RqJobs(app.extensions["ivr"].redis)
     assert [j.origin for j in jobs.transcribe_high.get_jobs()] == [TRANSCRIBE_HIGH_QUEUE]
-    assert jobs.transcribe_default.count == 0
+    assert jobs.transcribe_normal.count == 0
 
 
 def test_a_failed_attempt_is_counted_and_the_last_one_marks_the_recording_failed(

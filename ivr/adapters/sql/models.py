@@ -353,6 +353,10 @@ class TranscriptRecord(Base):
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     processing_seconds: Mapped[float | None] = mapped_column(Float)
     """Wall time the recogniser took: its real-time factor is this over the duration."""
+    transcribed_seconds: Mapped[float | None] = mapped_column(Float)
+    """How far into the audio the transcript has got: a long recording is transcribed a piece
+    at a time (one job each, so a reason clip never waits behind a whole long call) and the
+    next piece resumes here. Written only together with that piece's segments."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     """Why it is not done, in words: ``no model for 'en'``, the last failure."""

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("segments", sa.JSON(), nullable=True),
         sa.Column("duration_seconds", sa.Float(), nullable=True),
         sa.Column("processing_seconds", sa.Float(), nullable=True),
+        sa.Column("transcribed_seconds", sa.Float(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
