@@ -254,6 +254,7 @@ class Services:
             transcriber=VoskTranscriber(self.speech_models),
             redact=partial(redact_transcript, region=region),
             jobs=self.jobs,
+            reason_heard=self.cases.set_reason,
         )
 
     def close(self) -> None:

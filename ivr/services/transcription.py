@@ -63,7 +63,11 @@ class Transcription:
         redact: Redact,
         jobs: TranscriptionJobs,
         piece_seconds: float = PIECE_SECONDS,
+        reason_heard: Callable[[str, str], None] | None = None,
     ) -> None:
+        self.reason_heard = reason_heard
+        """Given (CallSid, words) when a reason clip is transcribed: the call's reason, which
+        the agent's whisper and console show."""
         self.records = records
         self.transcriber = transcriber
         self.redact = redact
@@ -129,6 +133,9 @@ class Transcription:
                 )
             )
             self.records.complete(recording_id, whole)
+            said = " ".join(s.text for s in whole.in_order() if s.words).strip()
+            if kind == RecordingKind.REASON and said and self.reason_heard is not None:
+                self.reason_heard(recording.call_sid, said)
             return Outcome("done", f"{len(whole.segments)} segment(s), {whole.duration_seconds} s")
         self.jobs.continue_transcription(recording_id, urgent=kind == RecordingKind.REASON)
         return Outcome(

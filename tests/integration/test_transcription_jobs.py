@@ -237,3 +237,27 @@ def test_the_transcriber_worker_loads_the_model_once_and_forks_a_horse_per_job(
     assert list(loads.values()) == [1], loads  # one process, one load, whatever the jobs
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(TranscriptRecord)) == 3
+
+
+def test_a_transcribed_reason_clip_becomes_the_calls_reason(database, redis, tmp_path) -> None:
+    """The words the model heard in the clip, redacted, are what the agent's whisper and the
+    customer file show as why the customer called."""
+    from datetime import UTC, datetime
+
+    from ivr.adapters.sql.cases import SqlCaseRecords
+    from ivr.adapters.sql.models import Call
+
+    with database.unit_of_work() as session:
+        session.add(Call(call_sid="CA" + "7" * 32, started_at=datetime.now(UTC)))
+    write_wav(tmp_path / "reason.wav", [mono_frames(spoken(SENTENCE))])
+    service = make_service(
+        database, redis, tmp_path, shared_models(), reason_heard=SqlCaseRecords(database).set_reason
+    )
+    recording_id = add_recording(database, path="reason.wav", kind="reason")
+    assert str(service.transcribe(recording_id)).startswith("done")
+    [row] = transcript_rows(database)
+    heard = " ".join(word[0] for segment in row.segments for word in segment["words"])
+    assert heard, "the model heard no words in the spoken sentence"
+    with database.unit_of_work() as session:
+        reason = session.scalar(select(Call.reason).where(Call.call_sid == "CA" + "7" * 32))
+    assert reason == heard
