@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from ivr.adapters.sql.models import Agent, Call, Case, CustomerNumber
+from ivr.adapters.sql.models import Agent, Call, Case, Customer, CustomerNumber
 from ivr.core.callers import parse_caller_id
 from ivr.core.cases import Disposition
 from ivr.core.ports import NewCall
@@ -67,10 +67,12 @@ class Caller:
         return self.document.find("Enqueue") is not None
 
 
-def call_in(carrier, sid: str, *, case_answer: str | None = None) -> Caller:
-    """English, then (when asked) answer the case question, then no reason, then a person."""
+def call_in(carrier, sid: str, *, known: bool = False, case_answer: str | None = None) -> Caller:
+    """English (unless known: the customer record made on their first call keeps the language
+    they chose), then, when asked, the case question; then no reason, then a person."""
     caller = Caller(carrier, sid, CALLER)
-    caller.press("1")  # English
+    if not known:
+        caller.press("1")  # English
     if case_answer is not None:
         assert "Are you calling about" in caller.said()
         caller.press(case_answer)
@@ -100,7 +102,9 @@ def test_a_new_caller_gets_a_customer_record_and_a_case_when_they_join_the_line(
         owner = session.scalar(
             select(CustomerNumber.customer_id).where(CustomerNumber.number == CALLER)
         )
+        language = session.scalar(select(Customer.language).where(Customer.id == owner))
     assert owner == case.customer_id
+    assert language == "en"  # as they chose: their next call is not asked
 
 
 def test_a_caller_back_about_an_open_case_is_asked_and_goes_to_its_agent(svc, carrier) -> None:
@@ -114,8 +118,7 @@ def test_a_caller_back_about_an_open_case_is_asked_and_goes_to_its_agent(svc, ca
     svc.cases.dispose("CA-first", Disposition.FOLLOW_UP, at=svc.clock.now())
 
     again = Caller(carrier, "CA-again", CALLER)
-    again.press("1")
-    assert "Are you calling about my bill is wrong?" in again.said()
+    assert "Are you calling about my bill is wrong?" in again.said()  # in English, unasked
     again.press("1")  # yes
     assert again.queued()
     first, second = case_of(svc, "CA-first"), case_of(svc, "CA-again")
@@ -126,16 +129,16 @@ def test_a_caller_back_about_an_open_case_is_asked_and_goes_to_its_agent(svc, ca
 
 def test_a_caller_who_says_it_is_something_else_gets_a_new_case(svc, carrier) -> None:
     call_in(carrier, "CA-first")
-    call_in(carrier, "CA-other", case_answer="2")
+    call_in(carrier, "CA-other", known=True, case_answer="2")
     assert case_of(svc, "CA-other").id != case_of(svc, "CA-first").id
 
 
 def test_a_resolved_case_or_an_old_one_is_not_asked_about(svc, carrier, clock) -> None:
     call_in(carrier, "CA-first")
     svc.cases.dispose("CA-first", Disposition.RESOLVED, at=clock.now())
-    call_in(carrier, "CA-second")  # not asked: it would fail on "Are you calling about"
+    call_in(carrier, "CA-second", known=True)  # not asked: it would fail on "Are you calling"
     clock.current += timedelta(days=svc.settings.recording.case_days + 1)
-    call_in(carrier, "CA-much-later")  # CA-second's case is open, but too old to ask about
+    call_in(carrier, "CA-much-later", known=True)  # CA-second's case is open but too old
 
 
 SPEECH_FLOW = """

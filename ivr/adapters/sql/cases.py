@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import (
@@ -59,7 +60,7 @@ class SqlCaseRecords:
             )
 
     @staticmethod
-    def _reason_of_case(session, case_id: int) -> str | None:
+    def _reason_of_case(session: Session, case_id: int) -> str | None:
         """The newest words a caller gave for the case: typed or heard by the carrier, else
         their transcribed reason clip."""
         said = session.scalar(
@@ -106,7 +107,7 @@ class SqlCaseRecords:
             if case is None or case.status != CaseStatus.OPEN:
                 customer_id = customer_id or call.customer_id
                 if customer_id is None and number:
-                    customer_id = self._customer_for_number(session, number, at)
+                    customer_id = self._customer_for_number(session, number, call.language, at)
                 if customer_id is None:
                     return None
                 case = Case(
@@ -128,13 +129,17 @@ class SqlCaseRecords:
             return (case.id, case.agent_id)
 
     @staticmethod
-    def _customer_for_number(session, number: str, at: datetime) -> int:
+    def _customer_for_number(
+        session: Session, number: str, language: str | None, at: datetime
+    ) -> int:
+        """The number's customer, or a new one speaking the language they chose: their next
+        call is greeted in it without asking."""
         known = session.scalar(
             select(CustomerNumber.customer_id).where(CustomerNumber.number == number)
         )
         if known is not None:
             return known
-        customer = Customer(name=None, notes="", created_at=at)
+        customer = Customer(name=None, language=language, notes="", created_at=at)
         customer.numbers.append(CustomerNumber(number=number))
         session.add(customer)
         session.flush()
