@@ -118,6 +118,7 @@ def running(
     time_scale: float,
     callflows_dir: Path = CALLFLOWS,
     recordings_dir: Path | None = None,
+    transcriber: bool = False,
 ) -> Iterator[Live]:
     from tests.conftest import empty_tables
 
@@ -181,6 +182,17 @@ def running(
         stdout=worker_log,
         stderr=subprocess.STDOUT,
     )
+    processes = [worker]
+    if transcriber:  # `ivr transcriber`, as the Procfile runs it: Vosk, a work horse per job
+        processes.append(
+            subprocess.Popen(
+                [str(Path(sys.executable).parent / "ivr"), "transcriber"],
+                env=env,
+                cwd=ROOT,
+                stdout=worker_log,
+                stderr=subprocess.STDOUT,
+            )
+        )
     try:
         yield Live(
             sandbox=sandbox,
@@ -190,11 +202,13 @@ def running(
             services=app.extensions["ivr"],
         )
     finally:
-        worker.terminate()
-        try:
-            worker.wait(10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
         worker_log.close()
         sandbox.close()
         server.shutdown()
