@@ -150,13 +150,12 @@ def test_a_korean_caller_back_about_an_open_case_is_asked_in_korean_and_says_yes
     svc.cases.set_reason("CA-ko-first", "요금 청구 오류")
     svc.cases.dispose("CA-ko-first", Disposition.FOLLOW_UP, at=svc.clock.now())
 
-    again = Caller(carrier, "CA-ko-again")
-    again.press("3")
+    again = Caller(carrier, "CA-ko-again")  # the file made on the first call says Korean
 
-    assert again.texts() == [
+    assert again.texts()[-1] == (
         "요금 청구 오류 때문에 전화하셨습니까? 맞으시면 1번을 누르거나 네라고 말씀하세요."
         " 아니시면 2번을 누르거나 아니요라고 말씀하세요."
-    ]
+    )
     assert again.gather().attrib["language"] == "ko-KR"
 
     again.speaks("네")
