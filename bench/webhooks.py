@@ -243,34 +243,36 @@ def parse_wrk(name: str, output: str) -> Result:
     )
 
 
+_DESCRIBE_SETTINGS = """
+import runpy, sys
+from gunicorn.config import Config
+namespace = runpy.run_path(sys.argv[1])
+config = Config()
+for name, value in namespace.items():
+    if name in config.settings and not callable(value):
+        config.set(name, value)
+options = config.parser().parse_args([*sys.argv[2:], "app:app"])
+for name, value in vars(options).items():
+    if value is not None and name in config.settings:
+        config.set(name, value)
+access = "on" if config.accesslog else "off"
+print(f"{config.workers} processes x {config.threads} threads, {config.worker_class_str}, "
+      f"access log {access}")
+"""
+
+
 def gunicorn_settings(env: dict[str, str]) -> str:
     """What gunicorn.conf.py, and the options after it, make of the web processes run with
-    ``env`` (the file read as gunicorn reads it, under that environment; its metrics directory
-    set first, so that it makes none)."""
-    from gunicorn.config import Config
-
-    namespace: dict[str, object] = {}
-    saved = dict(os.environ)
-    os.environ.update(env)
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.gettempdir())
-    try:
-        source = (ROOT / "gunicorn.conf.py").read_text()
-        exec(compile(source, "gunicorn.conf.py", "exec"), namespace)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    config = Config()
-    for name, value in namespace.items():
-        if name in config.settings and not callable(value):
-            config.set(name, value)
-    options = config.parser().parse_args([*GUNICORN[2:], "app:app"])
-    for name, value in vars(options).items():
-        if value is not None and name in config.settings:
-            config.set(name, value)
-    return (
-        f"{config.workers} processes x {config.threads} threads, {config.worker_class_str}, "
-        f"access log {'on' if config.accesslog else 'off'}"
-    )
+    ``env``: the file read as gunicorn reads it, in a process of its own (reading it imports
+    prometheus-client, which settles its metrics' mode at import), its metrics directory given,
+    so that it makes none."""
+    return subprocess.run(
+        [sys.executable, "-c", _DESCRIBE_SETTINGS, GUNICORN[1], *GUNICORN[2:]],
+        env={**env, "PROMETHEUS_MULTIPROC_DIR": tempfile.gettempdir()},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def postgres_database() -> tuple[str, callable]:
