@@ -2,9 +2,10 @@
 
 The whole product, as production runs it: a private redis-server, SQLite (migrated, demo
 seed), the sandbox carrier in real time (time_scale=1), the app under gunicorn (2 workers,
-4 threads, the Procfile's settings) and an ``ivr worker`` (RQ, with its scheduler), with
-IVR_WRAP_UP_SECONDS=0. N callers queue while every agent is offline (a new caller presses 1
-for English, then 0 for a person; they join in a known order); then the K agents go available.
+4 threads, the Procfile's settings on PostgreSQL) and an ``ivr worker`` (RQ, with its
+scheduler), with IVR_WRAP_UP_SECONDS=0. N callers queue while every agent is offline (a new
+caller presses 1 for English, then 0 for a person; they join in a known order); then the K
+agents go available.
 Each agent's phone ("manual" policy) is played by a thread that answers the moment it rings
 and presses 1 the moment the whisper starts (barging in, as the Gather allows): no human
 reaction time and no listening to the whole whisper. Each time a caller is bridged, the thread

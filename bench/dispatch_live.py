@@ -40,7 +40,8 @@ ACCOUNT_SID = "AC" + "d1" * 16
 AUTH_TOKEN = secrets.token_hex(16)
 BARE_NUMBER = "+12025550199"
 GUNICORN = ["--workers", "2", "--threads", "4"]
-"""The Procfile's web process (WEB_CONCURRENCY=2)."""
+"""The Procfile's web process on PostgreSQL (WEB_CONCURRENCY=2); on SQLite, which this bench
+uses, gunicorn.conf.py now gives 1 thread per process, and these figures were measured with 4."""
 
 MAX_CALLS = 190
 """The sandbox carries 200 live calls; the agents' legs need a few."""

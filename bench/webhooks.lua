@@ -9,11 +9,16 @@ end
 
 function init(args)
   requests = {}
+  -- args[3] "close": every request on a new connection, as a proxy with no upstream
+  -- keep-alive sends them (nginx's default); otherwise wrk keeps its connections open.
+  local close = nil
+  if args[3] == "close" then close = "close" end
   for line in io.lines(args[1]) do
     local path, body, signature = line:match("([^\t]*)\t([^\t]*)\t([^\t]*)")
     table.insert(requests, wrk.format("POST", path, {
       ["Content-Type"] = "application/x-www-form-urlencoded",
       ["X-Twilio-Signature"] = signature,
+      ["Connection"] = close,
     }, body))
   end
   counter = id

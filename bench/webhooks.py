@@ -4,13 +4,22 @@
 ``/voice/incoming`` (a new call: caller lookup, call record, greeting and first menu) and a menu
 step (key 1 pressed in the main menu), then, with the same gunicorn settings, against a bare
 Flask route that returns a fixed TwiML document. Prints requests/s, p50 and p99 for each and the
-ratio to the baseline. Targets (issue 3): ratio >= 0.5 and p99 < 50 ms on a 2-core machine.
+ratio to the baseline, and the CPU the server's processes spent per request (from /proc: less
+disturbed by the machine's other load than the rates). Targets (issue 3): ratio >= 0.5 and
+p99 < 50 ms on a 2-core machine.
+
+Every server runs with the production settings, ``gunicorn.conf.py`` (the Procfile's web
+process: 2 processes, of 1 thread on SQLite and 4 on PostgreSQL, access log on;
+``IVR_BENCH_GUNICORN`` adds options after it). Each request comes on a new connection, as from
+a proxy without upstream keep-alive (nginx's default, and all a sync worker serves);
+``--keep-alive`` keeps wrk's connections open instead.
 
 Each round runs every target once, seconds apart, with all servers up; the figures are medians
 over the rounds and each ratio is taken within its round, because this machine's other load
 drifts by more than the differences measured.
 
     python -m bench.webhooks [--seconds 10] [--rounds 3] [--database sqlite|postgresql]
+                             [--keep-alive] [--no-breakdown]
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree
@@ -44,7 +53,12 @@ ROOT = HERE.parent
 ACCOUNT_SID = "AC" + "be" * 16
 AUTH_TOKEN = secrets.token_hex(16)
 CONCURRENCY = 64
-GUNICORN = os.environ.get("IVR_BENCH_GUNICORN", "--workers 2 --backlog 2048").split()
+GUNICORN = [
+    "--config",
+    str(ROOT / "gunicorn.conf.py"),
+    *os.environ.get("IVR_BENCH_GUNICORN", "").split(),
+]
+"""The production settings for every server, then any options given to the bench."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,8 @@ class Result:
     p99_ms: float
     non_2xx: int
     errors: int
+    server_cpu_us: float = 0.0
+    """CPU seconds the server's processes spent during the run, per request, in µs."""
 
 
 def free_port() -> int:
@@ -83,9 +99,29 @@ def start_gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen
         [gunicorn, *GUNICORN, "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
         env=env,
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,  # the access log: written, as in production, then dropped
     )
     wait_until_up(f"http://127.0.0.1:{port}/healthz")
     return process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a gunicorn master and its live workers (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid, *(int(c) for c in children.read_text().split())] if children.exists() else [pid]
+    total = 0.0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker that just exited
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -137,8 +173,19 @@ def write_requests(path: Path, lines: list[str]) -> None:
     path.write_text("".join(lines))
 
 
-def run_wrk(name: str, port: int, requests_file: Path, seconds: int) -> Result:
+def run_wrk(
+    name: str,
+    port: int,
+    requests_file: Path,
+    seconds: int,
+    *,
+    keep_alive: bool = False,
+    server: int | None = None,
+) -> Result:
+    """wrk's figures for one target, and the CPU per request of the ``server`` process tree
+    (if given). Each request comes on a new connection unless ``keep_alive``."""
     threads = 2
+    cpu_before = cpu_seconds(server) if server else 0.0
     output = subprocess.run(
         [
             "wrk",
@@ -154,12 +201,18 @@ def run_wrk(name: str, port: int, requests_file: Path, seconds: int) -> Result:
             "--",
             str(requests_file),
             str(threads),
+            "keep-alive" if keep_alive else "close",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return parse_wrk(name, output)
+    result = parse_wrk(name, output)
+    if server and result.requests_per_second:
+        spent = cpu_seconds(server) - cpu_before
+        requests_served = result.requests_per_second * seconds
+        result = replace(result, server_cpu_us=spent / requests_served * 1e6)
+    return result
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -190,6 +243,38 @@ def parse_wrk(name: str, output: str) -> Result:
     )
 
 
+_DESCRIBE_SETTINGS = """
+import runpy, sys
+from gunicorn.config import Config
+namespace = runpy.run_path(sys.argv[1])
+config = Config()
+for name, value in namespace.items():
+    if name in config.settings and not callable(value):
+        config.set(name, value)
+options = config.parser().parse_args([*sys.argv[2:], "app:app"])
+for name, value in vars(options).items():
+    if value is not None and name in config.settings:
+        config.set(name, value)
+access = "on" if config.accesslog else "off"
+print(f"{config.workers} processes x {config.threads} threads, {config.worker_class_str}, "
+      f"access log {access}")
+"""
+
+
+def gunicorn_settings(env: dict[str, str]) -> str:
+    """What gunicorn.conf.py, and the options after it, make of the web processes run with
+    ``env``: the file read as gunicorn reads it, in a process of its own (reading it imports
+    prometheus-client, which settles its metrics' mode at import), its metrics directory given,
+    so that it makes none."""
+    return subprocess.run(
+        [sys.executable, "-c", _DESCRIBE_SETTINGS, GUNICORN[1], *GUNICORN[2:]],
+        env={**env, "PROMETHEUS_MULTIPROC_DIR": tempfile.gettempdir()},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def postgres_database() -> tuple[str, callable]:
     admin_url = os.environ.get(
         "IVR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -213,6 +298,8 @@ class Target:
     port: int
     requests: str
     """"incoming" or "step": which of a round's request files wrk replays."""
+    server: int
+    """The pid of the gunicorn serving it."""
 
 
 def summarise(runs: list[Result], baselines: list[Result]) -> dict[str, float]:
@@ -227,6 +314,7 @@ def summarise(runs: list[Result], baselines: list[Result]) -> dict[str, float]:
         "p50": statistics.median(r.p50_ms for r in runs),
         "p99": statistics.median(r.p99_ms for r in runs),
         "p99_max": max(r.p99_ms for r in runs),
+        "cpu": statistics.median(r.server_cpu_us for r in runs),
         "ratio": statistics.median(ratios),
         "ratio_min": min(ratios),
         "ratio_max": max(ratios),
@@ -241,6 +329,9 @@ def main() -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument(
         "--no-breakdown", action="store_true", help="skip the app with records in memory"
+    )
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="keep wrk's connections open between requests"
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -297,19 +388,23 @@ def main() -> int:
         if not args.no_breakdown:
             servers["no SQL"] = "bench.no_sql_app:create_app()"
         ports = {name: free_port() for name in servers}
+        pids = {}
         for name, app in servers.items():
             processes.append(start_gunicorn(app, ports[name], env))
+            pids[name] = processes[-1].pid
         menu = first_menu_path(base, ports["app"], validator)
         targets = [
-            Target("/voice/incoming", ports["app"], "incoming"),
-            Target("menu step", ports["app"], "step"),
+            Target("/voice/incoming", ports["app"], "incoming", pids["app"]),
+            Target("menu step", ports["app"], "step", pids["app"]),
         ]
         if not args.no_breakdown:
             targets += [
-                Target("incoming, no SQL", ports["no SQL"], "incoming"),
-                Target("step, no SQL", ports["no SQL"], "step"),
+                Target("incoming, no SQL", ports["no SQL"], "incoming", pids["no SQL"]),
+                Target("step, no SQL", ports["no SQL"], "step", pids["no SQL"]),
             ]
-        targets.append(Target("bare Flask", ports["bare"], "step"))
+        targets.append(Target("bare Flask", ports["bare"], "step", pids["bare"]))
+        loads = [load_average()]
+        print(f"load average before: {loads[0]:.2f}", flush=True)
 
         per_round = 60_000  # new calls per round: more than 10 s of the fastest target
         for round_number in range(args.rounds):
@@ -339,17 +434,27 @@ def main() -> int:
             )
             if round_number == 0:
                 for name in servers:
-                    run_wrk("warm-up", ports[name], files["step"], 2)
+                    run_wrk("warm-up", ports[name], files["step"], 2, keep_alive=args.keep_alive)
             for target in targets:
                 # A round's steps continue the calls its incoming run opened (wrk replays
                 # the same CallSids in the same order); no-SQL and bare keep nothing.
-                result = run_wrk(target.name, target.port, files[target.requests], args.seconds)
+                result = run_wrk(
+                    target.name,
+                    target.port,
+                    files[target.requests],
+                    args.seconds,
+                    keep_alive=args.keep_alive,
+                    server=target.server,
+                )
                 results.setdefault(target.name, []).append(result)
                 print(
                     f"round {round_number + 1}: {target.name:<18}"
-                    f"{result.requests_per_second:>8.0f} req/s  p99 {result.p99_ms:.1f} ms",
+                    f"{result.requests_per_second:>8.0f} req/s  p99 {result.p99_ms:.1f} ms  "
+                    f"server CPU {result.server_cpu_us:.0f} µs/request",
                     flush=True,
                 )
+            loads.append(load_average())
+            print(f"load average after round {round_number + 1}: {loads[-1]:.2f}", flush=True)
     finally:
         for process in processes:
             stop(process)
@@ -358,14 +463,16 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
     baselines = results["bare Flask"]
+    connections = "kept open" if args.keep_alive else "a new connection per request"
     print(
-        f"\nbench/webhooks: {CONCURRENCY} concurrent, {args.rounds} rounds of {args.seconds} s "
-        f"per target, gunicorn {' '.join(GUNICORN)}, {args.database}, {os.cpu_count()} cores; "
-        "medians over the rounds [min-max]"
+        f"\nbench/webhooks: {CONCURRENCY} concurrent, {connections}, {args.rounds} rounds of "
+        f"{args.seconds} s per target, gunicorn {' '.join(GUNICORN[2:]) or 'as configured'} "
+        f"({gunicorn_settings(env)}), {args.database}, {os.cpu_count()} cores, load average "
+        f"{min(loads):.2f}-{max(loads):.2f}; medians over the rounds [min-max]"
     )
     print(
         f"{'target':<18}{'req/s':>8}{'[min-max]':>14}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'ratio':>7}{'[min-max]':>12}{'errors':>8}"
+        f"{'ratio':>7}{'[min-max]':>12}{'CPU µs':>8}{'errors':>8}"
     )
     summaries = {name: summarise(runs, baselines) for name, runs in results.items()}
     for name, m in summaries.items():
@@ -373,9 +480,10 @@ def main() -> int:
         ratio_range = f"[{m['ratio_min']:.2f}-{m['ratio_max']:.2f}]"
         print(
             f"{name:<18}{m['rps']:>8.0f}{rps_range:>14}{m['p50']:>8.1f}{m['p99']:>8.1f}"
-            f"{m['ratio']:>7.2f}{ratio_range:>12}{m['errors']:>8.0f}"
+            f"{m['ratio']:>7.2f}{ratio_range:>12}{m['cpu']:>8.0f}{m['errors']:>8.0f}"
         )
-    print("(the 'no SQL' rows keep records in process memory: the database's share, measured)")
+    print("(the 'no SQL' rows keep records in process memory: the database's share, measured;")
+    print(" CPU µs: the server's processes, per request, user and system)")
     verdicts = []
     for name in ("/voice/incoming", "menu step"):
         m = summaries[name]
