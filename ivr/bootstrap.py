@@ -149,6 +149,9 @@ class Services:
             links=self.links,
             clock=self.clock,
             calling_hours=CallingHours.parse(self.settings.queue.calling_hours),
+            redact=partial(
+                redact_text, region=region_of(self.settings.twilio_phone_number) or "US"
+            ),
         )
 
     @cached_property

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
@@ -119,6 +120,7 @@ class ClickToCall:
         links: AnswerLinks,
         clock: Clock,
         calling_hours: CallingHours | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         if step not in flow.steps:
             raise ValueError(f"flow {flow.name!r} has no step {step!r}")
@@ -134,6 +136,8 @@ class ClickToCall:
         self._links = links
         self._clock = clock
         self._hours = calling_hours or CallingHours()
+        self._redact = redact or (lambda text: text)
+        """What a visitor types as their reason is stored redacted, like what callers say."""
         hours = flow.business_hours()
         self._opening = hours.hours if hours is not None else None
 
@@ -152,6 +156,7 @@ class ClickToCall:
         """Ring the visitor (``number`` is what ``policy.check`` returned) from the business
         number; raises ``AlreadyRequested`` or ``CarrierUnavailable`` (then nothing was
         dialled and the number is free again)."""
+        reason = self._redact(reason) if reason else reason
         if self._callbacks.open_for_number(number) is not None:
             raise AlreadyRequested(
                 "We already have a call booked with you. We will call you at the time you chose."
@@ -196,6 +201,7 @@ class ClickToCall:
     def schedule(self, number: str, *, when_raw: str, reason: str | None) -> Scheduled:
         """Book a callback at the visitor's chosen time; raises ``RequestRefused`` for a time
         we cannot call at, ``AlreadyRequested`` when the number has a request open."""
+        reason = self._redact(reason) if reason else reason
         now = self._clock.now()
         when = parse_when(when_raw, business_zone=self.business_zone)
         check_when(

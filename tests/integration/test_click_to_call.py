@@ -145,6 +145,14 @@ def test_a_valid_request_rings_the_visitor_once_and_puts_them_in_line(live: Live
     assert (row.queue, row.outcome, row.path) == ("support", "queued", ["support_queue"])
 
 
+def test_a_reason_typed_with_a_card_number_is_stored_masked(live: Live) -> None:
+    reason = "Charged twice on card 4111 1111 1111 1111, mail me at ana@example.com"
+    answer = post(live.client, {"phone": VISITOR, "reason": reason}).get_json()
+    stored = live.call_row(answer["call_sid"]).reason
+    assert "4111" not in stored and "ana@example.com" not in stored
+    assert stored.startswith("Charged twice on card")
+
+
 def test_voicemail_that_answers_gets_a_message_and_is_never_put_in_line(live: Live) -> None:
     live.sandbox.set_policy(VISITOR, "machine")
 
