@@ -203,6 +203,14 @@ def children(pid: int) -> list[int]:
     return [int(c) for c in text.split()]
 
 
+def busy(redis: Redis) -> int:
+    """Workers in a job, as RQ records them: a worker's child process is not enough, since
+    the one holding the scheduler lock also forks its scheduler."""
+    from rq import Worker
+
+    return sum(1 for w in Worker.all(connection=redis) if w.get_state() == "busy")
+
+
 def add(database: Database, path: Path, kind: str) -> int:
     with database.unit_of_work() as session:
         row = Recording(
@@ -314,8 +322,11 @@ def reason_wait(redis, database, env, scratch, long_paths, clip: Path, workers: 
         alone = wait_done(database, [alone_id], 120) - started
         for path in long_paths:
             jobs.transcribe(add(database, path, "call"), urgent=False)
-        while sum(1 for p in pool.processes if children(p.pid)) < workers:
-            time.sleep(0.05)  # every worker busy in a long recording's job
+        busy_deadline = time.monotonic() + 120
+        while busy(redis) < min(workers, len(long_paths)):  # all busy in long recordings
+            if time.monotonic() > busy_deadline:
+                raise SystemExit(f"{workers} workers never busy at once; see {pool.log.name}")
+            time.sleep(0.05)
         time.sleep(1.0)
         clip_id = add(database, clip, "reason")
         queued = time.monotonic()

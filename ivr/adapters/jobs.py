@@ -24,8 +24,13 @@ TRANSCRIBE_QUEUES = (TRANSCRIBE_HIGH_QUEUE, TRANSCRIBE_QUEUE)
 _RETRY = Retry(max=3, interval=[1, 5, 15])
 _TRANSCRIBE_RETRY = Retry(max=3, interval=[10, 60, 300])
 """A recording not downloaded yet, a crashed work horse: later, not never."""
-_TRANSCRIBE_TIMEOUT_SECONDS = 300
-"""One piece (at most 30 s of audio) takes seconds; a job still running after this is stuck."""
+_TRANSCRIBE_TIMEOUT_SECONDS = 3600
+"""A piece is at most ~10 minutes of audio (``PIECE_SECONDS`` plus the last piece's stretch:
+up to 15 minutes, 900 s). It costs about 0.2 s of CPU per audio second on an idle core, and
+was measured at 1.7 s of wall time per audio second on a machine loaded ten-fold (bench/README,
+transcribe), so 900 s of audio may take ~1,500 s under that load; 3,600 s leaves room for worse
+and still frees a stuck work horse within the hour. A piece ended early (urgent work waiting)
+is shorter, never longer."""
 
 DOWNLOAD_RETRY_SECONDS = (5, 30, 120, 600, 1800)
 """A download is tried 1 + 5 times over about 45 minutes: Twilio may answer 404 for a moment
@@ -104,6 +109,10 @@ class RqJobs:
             job_timeout=_TRANSCRIBE_TIMEOUT_SECONDS,
             at_front=True,
         )
+
+    def urgent_waiting(self) -> bool:
+        """One ``LLEN`` of the high queue: cheap enough to ask every few seconds of audio."""
+        return self.transcribe_high.count > 0
 
     def _transcription_queue(self, urgent: bool) -> Queue:
         return self.transcribe_high if urgent else self.transcribe_normal

@@ -2,9 +2,10 @@
 
 A recording is transcribed a *piece* at a time: one call of ``Transcriber.transcribe`` covers
 the audio from ``start_seconds`` to a quiet moment near ``start_seconds + piece_seconds``
-(or the end), and says where it stopped. The service stores each piece and hands the next one
-to a new job, so a worker returns to its queues between pieces and a caller's reason clip,
-queued on the high-priority queue, never waits behind a whole long call.
+(or the end), or to an earlier quiet moment when its ``should_yield`` says urgent work waits,
+and says where it stopped. The service stores each piece and hands the next one to a new job,
+so a worker goes back to its queues when a caller's reason clip is queued on the high-priority
+queue, and the clip never waits behind a whole long call.
 
 Errors (``TranscriptionError`` and below)::
 
@@ -16,6 +17,7 @@ Errors (``TranscriptionError`` and below)::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -71,9 +73,12 @@ class Transcriber(Protocol):
         speakers: tuple[str, ...],
         start_seconds: float = 0.0,
         piece_seconds: float | None = None,
+        should_yield: Callable[[], bool] | None = None,
     ) -> TranscribedPiece:
         """Each channel apart, channel ``i`` labelled ``speakers[i]``. ``piece_seconds`` None:
-        to the end. Raises ``BadAudio``, ``ModelBroken``, or ``LookupError`` without a model."""
+        to the end. ``should_yield`` is asked every few seconds of audio (at quiet moments);
+        True ends the piece there. Raises ``BadAudio``, ``ModelBroken``, or ``LookupError``
+        without a model."""
         ...
 
 
@@ -140,4 +145,9 @@ class TranscriptionJobs(Protocol):
     def continue_transcription(self, recording_id: int, *, urgent: bool) -> None:
         """The next piece, at the front of its queue: a call in progress finishes before the
         next one starts, while anything on the high queue still goes first."""
+        ...
+
+    def urgent_waiting(self) -> bool:
+        """Whether a job waits on the high-priority queue: a long piece asks this between
+        windows and stops early, so the worker can take the urgent job (a caller's reason)."""
         ...

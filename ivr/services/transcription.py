@@ -1,10 +1,11 @@
 """Transcribing recordings: a piece per job, redacted before it is stored, never lost.
 
 One job run handles one piece of a recording (``Transcriber``): the reason clip (at most
-~15 s) is one piece, a long call a chain of them, each job enqueueing the next at the front of
-its queue. A worker thus returns to its queues every ``piece_seconds`` of audio, and takes
-whatever is on the high-priority queue (a caller's reason, which an agent is about to need)
-before the rest of a long call.
+~15 s) is one piece, a long call one piece per ``piece_seconds`` (10 minutes) of audio, each
+job enqueueing the next at the front of its queue. A long piece ends early when urgent work
+waits: every few seconds of audio (at a quiet moment) it asks ``TranscriptionJobs.urgent_waiting``
+and, if a job waits on the high-priority queue (a caller's reason, which an agent is about to
+need), stops there; the worker takes that job, then the rest of the long call.
 
 States (``TranscriptStatus``) and how each is left:
 
@@ -38,9 +39,13 @@ from ivr.core.transcripts import Transcript, TranscriptStatus
 
 log = logging.getLogger(__name__)
 
-PIECE_SECONDS = 20.0
-"""Audio per job. Measured with bench/transcribe: a 20 s piece of a two-channel call takes a
-few seconds of one core, which is how long a reason clip can wait behind a busy worker."""
+PIECE_SECONDS = 600.0
+"""Audio per job when nothing urgent waits. Long, because every piece pays for a fresh
+recogniser per channel, 1.5-2 s of CPU each on the Korean model (measured: a 60 s two-channel
+call cost 10.5 s of CPU in one piece, 18 s in three 20 s pieces); the reason clip's wait is
+bounded by the yield between windows (``WINDOW_SECONDS`` of audio, a second or two of CPU),
+not by the piece. Not unbounded: a piece is also the unit of retry after a crash, and its job
+has a timeout (``ivr.adapters.jobs``), so a two-hour call is still twelve jobs, not one."""
 
 Redact = Callable[[Transcript], Transcript]
 
@@ -106,6 +111,8 @@ class Transcription:
                 speakers=CHANNEL_SPEAKERS[kind],
                 start_seconds=progress.transcribed_seconds,
                 piece_seconds=self.piece_seconds,
+                # A reason clip is the urgent work: it never stops for another one.
+                should_yield=None if kind == RecordingKind.REASON else self.jobs.urgent_waiting,
             )
         except TranscriptionError as error:
             status = TranscriptStatus.FAILED if final_attempt else TranscriptStatus.PENDING

@@ -261,3 +261,41 @@ def test_a_transcribed_reason_clip_becomes_the_calls_reason(database, redis, tmp
     with database.unit_of_work() as session:
         reason = session.scalar(select(Call.reason).where(Call.call_sid == "CA" + "7" * 32))
     assert reason == heard
+
+
+def test_a_long_call_yields_to_a_queued_reason_clip_and_its_continuation_completes_it(
+    database, redis, tmp_path: Path
+) -> None:
+    """Pieces are long (minutes), but one ends at the next quiet moment once a job waits on
+    the high queue; the continuation, first on the normal queue, finishes the same transcript,
+    and a second run of it changes nothing."""
+    conversation(tmp_path / "call.wav", turns=4)
+    service = make_service(database, redis, tmp_path, shared_models())
+    reference = service.transcriber.transcribe(
+        tmp_path / "call.wav", language="ko", speakers=("customer", "agent")
+    )
+    recording_id = add_recording(database, path="call.wav")
+    high = Queue(TRANSCRIBE_HIGH_QUEUE, connection=redis)
+    high.enqueue("workers.transcribe.transcribe", 0)  # a reason clip, waiting
+    first = str(service.transcribe(recording_id))
+    assert first.startswith("pending: transcribed to ")
+    [row] = transcript_rows(database)
+    assert 0 < row.transcribed_seconds < row.duration_seconds
+    assert len(Queue(TRANSCRIBE_QUEUE, connection=redis).job_ids) == 1  # the continuation
+    high.empty()
+    assert drain(service, redis, recording_id)[-1].startswith("done")
+    [row] = transcript_rows(database)
+    assert row.status == "done" and row.transcribed_seconds == row.duration_seconds
+    stored = sorted((s["speaker"], round(s["start"])) for s in row.segments)
+    assert stored == sorted((s.speaker, round(s.start)) for s in reference.segments)
+    assert str(service.transcribe(recording_id)).startswith("done: recording")
+    [again] = transcript_rows(database)
+    assert (again.segments, again.text) == (row.segments, row.text)
+
+
+def test_a_long_call_with_nothing_urgent_waiting_is_one_piece(database, redis, tmp_path) -> None:
+    conversation(tmp_path / "call.wav", turns=4)
+    service = make_service(database, redis, tmp_path, shared_models())
+    recording_id = add_recording(database, path="call.wav")
+    assert str(service.transcribe(recording_id)).startswith("done")
+    assert Queue(TRANSCRIBE_QUEUE, connection=redis).job_ids == []

