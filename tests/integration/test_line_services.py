@@ -194,6 +194,7 @@ def test_a_caller_the_hold_loop_rejoins_after_redis_lost_the_line_keeps_their_pl
     assert svc.line.entry("CA-first").arrived_at == (NOW - timedelta(minutes=3)).timestamp()
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # its row locks
 def test_the_sweep_never_rejoins_a_caller_whose_place_just_went_to_their_callback(
     svc, database_url
 ):
@@ -202,8 +203,6 @@ def test_the_sweep_never_rejoins_a_caller_whose_place_just_went_to_their_callbac
     # the line. A PostgreSQL row lock on the call holds book_callback at its first write to the
     # call's record, and the sweep runs right then (the resilience test's MONITOR capture saw
     # this by chance: Sam's CallSid rejoined 12 ms after booking took it out).
-    if not database_url.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL's row locks to hold the booking between two writes")
     queued(svc, "CA-sam")
     problems: list[BaseException] = []
 
