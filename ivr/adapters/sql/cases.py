@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, make_url, select, update
 from sqlalchemy.orm import Session
 
-from ivr.adapters.sql.database import Database
+from ivr.adapters.sql.database import Database, driver_time
 from ivr.adapters.sql.models import (
     Call,
     Case,
@@ -56,7 +56,7 @@ class SqlCaseRecords:
         indexed statement on a kept driver connection, like the caller lookup."""
         with self._db.driver() as connection:
             row = connection.first(
-                self._open_case, {"number": number, "since": self._driver_time(since)}
+                self._open_case, {"number": number, "since": driver_time(self._dialect, since)}
             )
         if row is None:
             return None
@@ -67,13 +67,6 @@ class SqlCaseRecords:
         return OpenCase(
             id=case_id, reason=reason, opened_at=self._read_time(opened_at), agent_id=agent_id
         )
-
-    def _driver_time(self, at: datetime) -> Any:
-        """A time as SQLAlchemy stores it (on SQLite, naive UTC text), for the raw driver."""
-        utc = at.astimezone(UTC)
-        if self._dialect == "sqlite":
-            return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
-        return utc
 
     @staticmethod
     def _read_time(value: Any) -> datetime:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -58,6 +59,18 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def driver_time(dialect: str, at: datetime) -> Any:
+    """An aware time as the ``UTCDateTime`` column stores it, for a ``Prepared`` statement
+    (whose bind processors do not run): UTC, and on SQLite naive text as SQLAlchemy writes it,
+    so that comparisons with stored values hold."""
+    if at.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    utc = at.astimezone(UTC)
+    if dialect == "sqlite":
+        return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return utc
 
 
 class Prepared:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC
 from functools import cache
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ivr.adapters.sql.database import Database, Prepared
+from ivr.adapters.sql.database import Database, Prepared, driver_time
 from ivr.adapters.sql.models import Call, CallEvent, Customer, CustomerNumber, Voicemail
 from ivr.core.calls import FINAL_STATUSES, CallStatus, Outcome, advances, parse_status
 from ivr.core.ports import KnownCustomer, NewCall, StatusReport
@@ -209,13 +208,7 @@ def _driver_row(dialect: str, row: dict[str, Any]) -> dict[str, Any]:
     values = dict(row)
     values["path"] = json.dumps(row["path"])
     values["skills"] = json.dumps(row["skills"])  # None is JSON null, as the JSON type writes
-    started = row["started_at"]
-    if started.tzinfo is None:
-        raise ValueError("naive datetime given to a UTC column")
-    started = started.astimezone(UTC)
-    if dialect == "sqlite":
-        started = started.replace(tzinfo=None).isoformat(" ", "microseconds")
-    values["started_at"] = started
+    values["started_at"] = driver_time(dialect, row["started_at"])
     return values
 
 
