@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
         click_to_call,
         pages,
         voice_line,  # noqa: F401  (its routes join the voice blueprint)
+        voice_transfer,  # noqa: F401  (likewise)
     )
     from ivr.web.health import bp as health_bp
     from ivr.web.voice import bp as voice_bp

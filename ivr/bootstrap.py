@@ -20,14 +20,17 @@ from ivr.adapters.sql.audit import SqlAuditLog
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
+from ivr.adapters.sql.console import SqlAgentConsole
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.directory import SqlAgentDirectory
+from ivr.adapters.sql.notes import SqlCallNotes
 from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
 from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
+from ivr.adapters.sql.transfers import SqlTransfers
 from ivr.adapters.sql.users import SqlUsers
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
@@ -41,10 +44,12 @@ from ivr.services.access import ApiAccess
 from ivr.services.accounts import Accounts
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
+from ivr.services.console import AgentConsole
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
 from ivr.services.transcription import Transcription
+from ivr.services.transfers import Transfers
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
 
@@ -121,6 +126,7 @@ class Services:
             clock=self.line_clock,
             settings=self.settings.queue,
             check_number=self.dialing_policy.check,
+            transfers=self.transfer_records,
         )
 
     @cached_property
@@ -264,6 +270,42 @@ class Services:
     @cached_property
     def audit_log(self) -> SqlAuditLog:
         return SqlAuditLog(self.database)
+
+    # The agent console (issue 6): the screen pop, notes, warm transfers.
+
+    @cached_property
+    def agent_console(self) -> AgentConsole:
+        return AgentConsole(
+            line=self.line,
+            reads=SqlAgentConsole(self.database),
+            directory=SqlAgentDirectory(self.database),
+            clock=self.line_clock,
+            sticky_days=self.settings.queue.sticky_days,
+        )
+
+    @cached_property
+    def call_notes(self) -> SqlCallNotes:
+        return SqlCallNotes(self.database)
+
+    @cached_property
+    def transfer_records(self) -> SqlTransfers:
+        return SqlTransfers(self.database)
+
+    @cached_property
+    def transfers(self) -> Transfers:
+        return Transfers(
+            line=self.line,
+            records=self.transfer_records,
+            queue_records=self.queue_records,
+            directory=SqlAgentDirectory(self.database),
+            carrier=self.carrier,
+            links=self.links,
+            jobs=self.jobs,
+            clock=self.line_clock,
+            flows=self.flows,
+            default_flow=self.settings.default_flow,
+            settings=self.settings.queue,
+        )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
 

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from ivr.core.notes import DEFAULT_CATEGORIES, parse_categories
+
+DEFAULT_CSV = ",".join(DEFAULT_CATEGORIES)
 TWILIO_API_DEFAULT = "https://api.twilio.com"
 API_TOKEN_MIN_LENGTH = 32
 
@@ -160,6 +163,9 @@ class Settings:
     business_name: str = "Acme Utilities"
     """How the business introduces itself when it calls a visitor back."""
     recording: RecordingSettings = field(default_factory=RecordingSettings)
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    """``IVR_CATEGORIES``: what an agent may file a call under (root-cause reports group by
+    them), in the order the console offers them."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -240,6 +246,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
             "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
     click_to_call = _click_to_call_settings(env)
+    try:
+        categories = parse_categories(env.get("IVR_CATEGORIES", "").strip() or DEFAULT_CSV)
+    except ValueError as error:
+        raise ConfigError(f"IVR_CATEGORIES {error}") from None
     return Settings(
         twilio_account_sid=sid,
         twilio_auth_token=token,
@@ -255,6 +265,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         queue=queue_settings(env),
         recording=recording_settings(env, instance_path),
         api_token=api_token,
+        categories=categories,
         **click_to_call,
     )
 

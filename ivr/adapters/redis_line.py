@@ -30,12 +30,14 @@ and in the end-to-end tests while the processes run):
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from redis import Redis
 
+from ivr.core.console import LiveAgentState
 from ivr.core.queueing import (
     AgentOnShift,
     AgentState,
@@ -293,6 +295,26 @@ class RedisWaitingLine:
             skills=frozenset(s for s in fields.get("skills", "").split(",") if s),
         )
 
+    def agent_state(self, agent_id: int) -> LiveAgentState | None:
+        """One agent's live state (their console asks every few seconds: one HMGET)."""
+        state, entry, since, until, chosen = self.redis.hmget(
+            self.prefix + "a:" + str(agent_id), "state", "entry", "since", "until", "chosen"
+        )
+        if state is None:
+            return None
+        live = AgentState(_text(state))
+        timed = live in (AgentState.WRAP_UP, AgentState.NOT_READY)
+        return LiveAgentState(
+            state=live,
+            since=_moment(since),
+            # ``until`` stays behind after a timed state ends; only a timer running counts.
+            until=_moment(until)
+            if timed and self.redis.zscore(self.prefix + "timers", str(agent_id)) is not None
+            else None,
+            chosen=AgentState(_text(chosen)) if chosen is not None else None,
+            entry_id=_text(entry) if entry is not None else None,
+        )
+
     def agent_states(self) -> dict[int, tuple[AgentState, str | None, float | None]]:
         """Every agent's live state, the entry they are busy with, and the state's start."""
         states: dict[int, tuple[AgentState, str | None, float | None]] = {}
@@ -358,6 +380,10 @@ class RedisWaitingLine:
             pipe.set(key, json.dumps(state))
 
         self.redis.transaction(transaction, key)
+
+
+def _moment(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(float(_text(value)), tz=UTC) if value is not None else None
 
 
 def _place(result: list[Any]) -> Place:

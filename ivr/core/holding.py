@@ -31,6 +31,7 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "callback_machine": "Hello, this is {business} returning your call. We will try you"
         " again shortly.",
         "connecting": "Connecting you now.",
+        "transferring": "Please hold while I transfer your call. You keep your place in line.",
         "agent_whisper": "Call from the {queue}. Press 1 to take it.",
         "agent_not_taken": "The call was not taken. Goodbye.",
         "agent_nobody": "The caller is no longer waiting. Goodbye.",
@@ -57,6 +58,8 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "callback_machine": "Hola, le llama {business} para devolver su llamada. Volveremos a"
         " intentarlo en breve.",
         "connecting": "Le estamos conectando.",
+        "transferring": "Por favor espere mientras transfiero su llamada. Conserva su lugar en"
+        " la fila.",
         "agent_whisper": "Llamada de la {queue}. Oprima 1 para atenderla.",
         "agent_not_taken": "La llamada no fue atendida. Adiós.",
         "agent_nobody": "La persona ya no está esperando. Adiós.",
@@ -83,6 +86,7 @@ HOLD_PHRASES: dict[str, dict[str, str]] = {
         "callback_machine": "안녕하세요, {business}입니다. 요청하신 전화를 드렸습니다. 잠시 후에"
         " 다시 전화드리겠습니다.",
         "connecting": "지금 연결해 드리겠습니다.",
+        "transferring": "다른 상담원에게 연결해 드리는 동안 잠시만 기다려 주세요.",
         "agent_whisper": "{queue}에서 온 전화입니다. 받으시려면 1번을 누르세요.",
         "agent_not_taken": "전화를 받지 않으셨습니다. 안녕히 계세요.",
         "agent_nobody": "고객님이 더 이상 기다리고 계시지 않습니다. 안녕히 계세요.",

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ivr.core.callbacks import CallbackStatus
 from ivr.core.callers import normalise_number
+from ivr.core.notes import CallNote
 
 CALLBACK_STATUSES = tuple(str(status) for status in CallbackStatus)
 """The ``callbacks.status`` values, in lifecycle order."""
@@ -38,6 +39,10 @@ class CallSummary:
     disposition: str | None = None
     case_id: int | None = None
     recordings: tuple[RecordingSummary, ...] = ()
+    category: str | None = None
+    notes: tuple[CallNote, ...] = ()
+    transferred_unresolved: bool = False
+    """Transferred, ended, and its case not resolved (``ivr.core.transfers``)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.sql.callbacks import SqlCallbackBook
@@ -28,6 +29,7 @@ from ivr.core.calls import Outcome
 from ivr.core.dialing import NotDialable
 from ivr.core.ports import AgentDispatch, Clock
 from ivr.core.queueing import AgentOnShift, EntryKind, LineEntry, Place
+from ivr.core.transfers import TransferNote
 from ivr.core.waits.estimator import WaitEstimate, WaitEstimator
 from ivr.core.waits.spoken import CallbackPromise, SpokenWait, callback_promise, spoken_wait
 
@@ -74,6 +76,18 @@ class Connection:
     caller_name: str | None
     waited_seconds: float
     reason: str | None
+    transfer: TransferNote | None = None
+    """When another agent passed this caller on: who, and their note (the whisper says so)."""
+
+
+class TransferLedger(Protocol):
+    """The transfers a caller in line may be waiting on (``ivr.adapters.sql.transfers``)."""
+
+    def pending(self, call_sid: str) -> TransferNote | None: ...
+
+    def connected(self, call_sid: str, *, agent_id: int, at: datetime) -> bool: ...
+
+    def caller_gone(self, call_sid: str) -> None: ...
 
 
 class DialOutcome:
@@ -100,6 +114,7 @@ class WaitingCalls:
         clock: Clock,
         settings: QueueSettings,
         check_number: Callable[[str], str],
+        transfers: TransferLedger | None = None,
     ) -> None:
         self.line = line
         self.records = records
@@ -108,6 +123,7 @@ class WaitingCalls:
         self.clock = clock
         self.settings = settings
         self.check_number = check_number
+        self.transfers = transfers
 
     # -- the learned wait model ------------------------------------------------------------
 
@@ -290,11 +306,20 @@ class WaitingCalls:
             self._gave_up(call_sid, entry.queue, waited, at=epoch(now))
         return intent if result == "leave" else None
 
+    def _transferred(self, entry_id: str) -> bool:
+        return self.transfers is not None and bool(self.line.noted(entry_id, "transfer"))
+
     def call_ended(self, call_sid: str) -> None:
         """A caller's final status: if they were still in line, they gave up."""
         now = self.clock.now()
+        transferred = self._transferred(call_sid)
         entry = self.line.remove(call_sid, now=epoch(now))
-        if entry is not None and entry.kind is EntryKind.CALLER:
+        if entry is not None and transferred and self.transfers is not None:
+            # Waiting for the agent they were transferred to: that transfer failed. Their
+            # wait since they first joined includes their first conversation: not patience.
+            self.transfers.caller_gone(call_sid)
+            self.dispatch.caller_waiting()
+        elif entry is not None and entry.kind is EntryKind.CALLER:
             self._gave_up(call_sid, entry.queue, epoch(now) - entry.arrived_at, at=epoch(now))
             self.dispatch.caller_waiting()
 
@@ -394,20 +419,30 @@ class WaitingCalls:
         name = summary.name if summary else None
         if name is None and entry.customer_id is not None:
             name = self.records.customer_name(entry.customer_id)
+        transfer = None
+        if entry.leg and self._transferred(entry_id) and self.transfers is not None:
+            transfer = self.transfers.pending(entry.leg)
         return Connection(
             entry=entry,
             agent=agent,
             caller_name=name,
             waited_seconds=max(0.0, now - entry.arrived_at),
             reason=summary.reason if summary else None,
+            transfer=transfer,
         )
 
     def accepted(self, entry_id: str, agent_id: int) -> bool:
         """The agent pressed the key: the caller is theirs (False when it was too late)."""
         now = self.clock.now()
+        transferred = self._transferred(entry_id)
         entry = self.line.connect(entry_id, agent_id, now=epoch(now))
         if entry is None:
             return False
+        if transferred and entry.leg and self.transfers is not None:
+            # Their wait was counted when the first agent took them; this is a hand-on.
+            self.transfers.connected(entry.leg, agent_id=agent_id, at=now)
+            self.records.mark_answered(entry.leg, agent_id=agent_id, wait_seconds=None, at=now)
+            return True
         waited = max(0.0, epoch(now) - entry.arrived_at)
         self.learn(entry.queue, "answered", waited, at=epoch(now))
         if entry.leg:
@@ -451,8 +486,11 @@ class WaitingCalls:
                 self.learn(queue, "handled", handled, at=epoch(now))
             return DialOutcome.TALKED
         if caller_gone:
+            transferred = self._transferred(entry_id)
             entry = self.line.remove(entry_id, now=epoch(now))  # frees the reserved agent
-            if entry is not None and entry.kind is EntryKind.CALLER:
+            if entry is not None and transferred and self.transfers is not None:
+                self.transfers.caller_gone(entry_id)
+            elif entry is not None and entry.kind is EntryKind.CALLER:
                 self.learn(entry.queue, "abandoned", epoch(now) - entry.arrived_at, at=epoch(now))
             self.dispatch.caller_waiting()
             return DialOutcome.GONE

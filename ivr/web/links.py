@@ -31,6 +31,7 @@ CALLBACK_ANSWER = "/voice/callback/answer"
 CALLBACK_STATUS = "/voice/callback/status"
 CALLBACK_HOLD = "/voice/callback/hold"
 CLICK_TO_CALL_ANSWER = "/voice/click-to-call/answer"
+TRANSFER_HOLD = "/voice/transfer/hold"
 
 
 def state_params(state: FlowState) -> dict[str, str]:
@@ -130,3 +131,7 @@ class PublicUrls:
 
     def callback_hold(self, entry_id: str) -> str:
         return self._url(CALLBACK_HOLD, {"entry": entry_id})
+
+    def transfer_hold(self, state: FlowState, queue: str) -> str:
+        """Where a transferred caller's leg is redirected: back on hold, place kept."""
+        return self._url(TRANSFER_HOLD, {**state_params(state), "queue": queue})

@@ -254,6 +254,11 @@ def whisper_text(connection: Connection) -> str:
         text = f"Call from the {queue}. {who}, waited {waited}."
     if connection.reason:
         text += f" Calling about: {connection.reason[:200]}."
+    transfer = connection.transfer
+    if transfer is not None:
+        text = f"Transfer from {transfer.from_agent_name or 'another agent'}. {text}"
+        if transfer.note:
+            text += f" Their note: {transfer.note[:200]}."
     return text + f" Press {AGENT_ACCEPT_KEY} to take it."
 
 

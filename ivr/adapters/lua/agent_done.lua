@@ -11,5 +11,13 @@ if redis.call('HGET', a, 'chosen') == 'offline' then
   redis.call('HSET', a, 'state', 'offline', 'since', NOW)
   return 1
 end
+if redis.call('HGET', a, 'chosen') == 'wrap-up' then
+  -- They chose wrap-up during the call: it lasts until they say available, not a timer.
+  redis.call('ZREM', P .. 'available', aid)
+  redis.call('ZREM', P .. 'timers', aid)
+  redis.call('HDEL', a, 'entry')
+  redis.call('HSET', a, 'state', 'wrap-up', 'since', NOW)
+  return 1
+end
 make_timed(aid, 'wrap-up', NOW + wrap)
 return 1

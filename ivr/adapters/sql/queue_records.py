@@ -98,20 +98,20 @@ class SqlQueueRecords:
             )
 
     def mark_answered(
-        self, call_sid: str, *, agent_id: int, wait_seconds: int, at: datetime
+        self, call_sid: str, *, agent_id: int, wait_seconds: int | None, at: datetime
     ) -> None:
-        """An agent took the caller: who, after how long, and the estimates' real outcome."""
+        """An agent took the caller: who, after how long, and the estimates' real outcome.
+        ``wait_seconds`` None (a transferred caller taken by the next agent) keeps the wait
+        recorded when the first agent took them."""
+        values: dict = {
+            "agent_id": agent_id,
+            "answered_at": func.coalesce(Call.answered_at, at),
+            "outcome": str(Outcome.ANSWERED),
+        }
+        if wait_seconds is not None:
+            values["wait_seconds"] = wait_seconds
         with self._db.unit_of_work() as session:
-            session.execute(
-                update(Call)
-                .where(Call.call_sid == call_sid)
-                .values(
-                    agent_id=agent_id,
-                    wait_seconds=wait_seconds,
-                    answered_at=func.coalesce(Call.answered_at, at),
-                    outcome=str(Outcome.ANSWERED),
-                )
-            )
+            session.execute(update(Call).where(Call.call_sid == call_sid).values(values))
             estimates = session.scalars(
                 select(WaitEstimateSpoken).where(
                     WaitEstimateSpoken.call_sid == call_sid,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from ivr.adapters.sql.database import Database
@@ -26,6 +26,7 @@ from ivr.adapters.sql.models import (
     Recording,
     TranscriptRecord,
 )
+from ivr.adapters.sql.notes import with_notes
 from ivr.core.recordings import RecordingKind, RecordingStatus
 from ivr.core.reports import (
     CallbackSummary,
@@ -41,7 +42,17 @@ _CONVERSATION_KINDS = (RecordingKind.CALL, RecordingKind.VOICEMAIL)
 """Which recording is "the call's transcript": the agent conversation, else the message."""
 
 
-def _call(row: Call) -> CallSummary:
+def calls_of_customer(customer_id: int, numbers: Iterable[str]) -> Select:
+    """A customer's calls: linked to them, or unlinked from one of their numbers."""
+    return select(Call).where(
+        or_(
+            Call.customer_id == customer_id,
+            and_(Call.customer_id.is_(None), Call.from_number.in_(list(numbers))),
+        )
+    )
+
+
+def summary_of(row: Call) -> CallSummary:
     return CallSummary(
         call_sid=row.call_sid,
         direction=row.direction,
@@ -56,6 +67,7 @@ def _call(row: Call) -> CallSummary:
         agent_id=row.agent_id,
         disposition=row.disposition,
         case_id=row.case_id,
+        category=row.category,
     )
 
 
@@ -210,14 +222,7 @@ class SqlCustomerHistory:
             for customer in customers:
                 numbers = tuple(sorted(n.number for n in customer.numbers))
                 calls = session.scalars(
-                    select(Call)
-                    .where(
-                        or_(
-                            Call.customer_id == customer.id,
-                            and_(Call.customer_id.is_(None), Call.from_number.in_(numbers)),
-                        )
-                    )
-                    .order_by(Call.started_at, Call.id)
+                    calls_of_customer(customer.id, numbers).order_by(Call.started_at, Call.id)
                 ).all()
                 files.append(
                     CustomerFile(
@@ -226,7 +231,9 @@ class SqlCustomerHistory:
                         language=customer.language,
                         notes=customer.notes or "",
                         numbers=numbers,
-                        calls=tuple(with_words(session, (_call(call) for call in calls))),
+                        calls=tuple(
+                            with_notes(session, with_words(session, map(summary_of, calls)))
+                        ),
                         cases=cases_of(session, customer.id),
                     )
                 )
