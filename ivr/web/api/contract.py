@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ivr.core.access import Role
-from ivr.web.api import schemas
+from ivr.web.api import console_schemas, schemas
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,10 @@ OPERATIONS: tuple[Operation, ...] = (
         responses={200: schemas.Agent},
         errors=(404,),
         path_parameters=AGENT_ID,
-        description="An agent token may set any agent's status (tokens are not yet linked "
-        "to agents). Setting the status an agent already has changes nothing.",
+        description="An agent token may set any agent's status (tokens are not linked to "
+        "agents); an agent signed in to the console may set only their own (403 otherwise). "
+        "`wrap-up` chosen by the agent lasts until they say `available`. Setting the status "
+        "an agent already has changes nothing.",
         tag="agents",
     ),
     Operation(
@@ -192,7 +194,59 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(404,),
         path_parameters=CALL_SID,
         description="Setting it again replaces it; `follow-up` or `transferred` after "
-        "`resolved` reopens the case.",
+        "`resolved` reopens the case. `category` (optional) must be one of `IVR_CATEGORIES`. "
+        "An agent signed in to the console may dispose only of calls they took or were "
+        "transferred (403 otherwise).",
+        tag="customers",
+    ),
+    Operation(
+        "get",
+        "/agents/me/console",
+        "getMyConsole",
+        "The signed-in agent's console: status, the call in front of them, their callbacks",
+        role=Role.AGENT,
+        responses={200: console_schemas.AgentConsole},
+        errors=(404,),
+        description="For a principal that is an agent (a console user linked to one); 403 "
+        "for anyone else. `call` is the call ringing for them or in progress, with its screen "
+        "pop (the customer, their reason in their words, earlier calls, open cases, pending "
+        "callbacks, every estimate they heard and their real wait, a transfer's note), else "
+        "their last call, for notes in wrap-up. Polled by the console every `poll_seconds`.",
+        tag="agents",
+    ),
+    Operation(
+        "post",
+        "/calls/{call_sid}/notes",
+        "addCallNote",
+        "Write a note on a call",
+        role=Role.AGENT,
+        body=console_schemas.NoteCreate,
+        responses={201: schemas.Note},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="The author is who asks. An agent may write only on calls they took or "
+        "were transferred (403 otherwise; an agent token is nobody's, so never).",
+        tag="customers",
+    ),
+    Operation(
+        "post",
+        "/calls/{call_sid}/transfer",
+        "transferCall",
+        "Warm-transfer a caller to another agent or a queue, with a note",
+        role=Role.AGENT,
+        body=console_schemas.TransferCreate,
+        responses={201: console_schemas.Transfer},
+        errors=(404, 409, 502),
+        path_parameters=CALL_SID,
+        description="The caller goes back into the line at their original place, offered "
+        "first to `to_agent_id` (or into `to_queue`); the agent transferring is hung up and "
+        "goes into wrap-up. The receiving agent's console shows the note, who transferred and "
+        "the caller's file while their phone rings; the whisper says it is a transfer. No "
+        "three-way conference. 409 when the call is not in a conversation with the agent "
+        "transferring (still ringing, over, already transferred); 422 for an unknown agent "
+        "or queue, or the agent themselves; 502 when the carrier would not move the caller "
+        "(they stay with the agent). The transfer is `requested`, then `connected` when the "
+        "receiving agent takes the caller, or `failed`.",
         tag="customers",
     ),
     Operation(

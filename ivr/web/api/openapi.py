@@ -76,6 +76,7 @@ def _status_text(status: int) -> str:
         409: "Conflicts with another resource",
         415: "The body is not application/json",
         422: "The body or query breaks a rule; `fields` says which",
+        502: "The carrier refused the request",
     }.get(status, "")
 
 

@@ -9,8 +9,8 @@ from ivr.core.access import Role
 from ivr.core.flows.model import QueueStep
 from ivr.core.queueing import AgentState
 from ivr.web.api import bp
-from ivr.web.api.auth import requires_role
-from ivr.web.api.errors import not_found
+from ivr.web.api.auth import current_principal, requires_role
+from ivr.web.api.errors import ApiError, not_found
 from ivr.web.api.inputs import dump, json_body
 from ivr.web.api.schemas import Agent, AgentStatusChange, Queue, QueueList
 
@@ -54,6 +54,14 @@ def set_agent_status(agent_id: int) -> Response:
     offers the agent the next caller."""
     svc = services()
     body = json_body(AgentStatusChange)
+    principal = current_principal()
+    if (
+        principal.user_id is not None
+        and not principal.role.may_act_as(Role.MANAGER)
+        and principal.agent_id != agent_id
+    ):
+        # A signed-in agent is one person: their own status only. Tokens are nobody's.
+        raise ApiError(403, "a signed-in agent may set only their own status")
     agent = svc.agent_admin.agent(agent_id)  # 404 for an unknown agent
     svc.dispatcher.sync_agents()
     svc.dispatcher.set_agent_status(agent_id, AgentState(str(body.status)))

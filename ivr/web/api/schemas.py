@@ -120,6 +120,14 @@ class DispositionChange(_Request):
         "customer's next call is asked about it; `transferred` means handed on without a "
         "resolution (the case stays open, and it is reported)."
     )
+    category: str | None = Field(
+        default=None,
+        max_length=32,
+        description="What the call was about, one of the configured categories "
+        "(`IVR_CATEGORIES`, default billing, outage, technical, account, other); 422 "
+        "otherwise. Left out, the call keeps the category it had.",
+        examples=["billing"],
+    )
 
 
 # --- query strings --------------------------------------------------------------------------
@@ -220,6 +228,21 @@ class Call(_Response):
     )
     case_id: int | None = Field(description="The customer's case the call is about.")
     recordings: list[RecordingInfo] = Field(description="What was recorded, oldest first.")
+    category: str | None = Field(description="What it was about, as the agent filed it.")
+    notes: list[Note] = Field(description="What agents wrote about it, oldest first.")
+    transferred_unresolved: bool = Field(
+        description="An agent transferred the caller, the call is over, and its disposition "
+        "is not `resolved`: passed on with nothing fixed."
+    )
+
+
+class Note(_Response):
+    id: int
+    call_sid: str
+    author: str = Field(description="Who wrote it: the user's e-mail, or the token's name.")
+    agent_id: int | None = Field(description="The agent who wrote it, if an agent did.")
+    body: str
+    at: datetime
 
 
 class TranscriptSegment(_Response):
@@ -254,6 +277,7 @@ class Case(_Response):
 class CallDisposition(_Response):
     call_sid: str
     disposition: str
+    category: str | None = Field(description="The call's category after the change.")
     case_id: int | None
     case_status: str | None = Field(description="The call's case after the change.")
 
