@@ -111,6 +111,9 @@ EXAMPLES = {
     ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
     ("get", "/transcripts"): {"query_string": {"q": "billing", "limit": "5"}},
     ("get", "/recordings/{recording_sid}/audio"): {},
+    ("get", "/agents/me/console"): {},
+    ("post", "/calls/{call_sid}/notes"): {"json": {"body": "Promised a refund by Friday."}},
+    ("post", "/calls/{call_sid}/transfer"): {"json": {"to_queue": "support", "note": "Billing"}},
 }
 """A request each operation should answer with success, on the demo data."""
 
@@ -136,9 +139,29 @@ def test_every_served_operation_answers_success_as_documented(app, api: Api, rou
     )
     if "{recording_sid}" in path:
         path = path.replace("{recording_sid}", stored_recording(app))
-    response = api.request(method.upper(), path, **EXAMPLES[route])
+    options = dict(EXAMPLES[route])
+    if route in AS_SIGNED_IN_AGENT:
+        options.update(role=None, headers=signed_in_agent_on_call(app, api, "CA-example"))
+    response = api.request(method.upper(), path, **options)
     assert str(response.status_code) in operation["responses"]
     assert response.status_code < 300, response.get_json()
+
+
+AS_SIGNED_IN_AGENT = {("get", "/agents/me/console"), ("post", "/calls/{call_sid}/transfer")}
+"""Operations for an agent's own session: their console, a transfer of their caller."""
+
+
+def signed_in_agent_on_call(app, api: Api, call_sid: str) -> dict[str, str]:
+    """Signs the API's client in as an agent on ``call_sid``; the carrier is a stand-in."""
+    from tests.console import RecordingCarrier, csrf_header, make_user, put_on_call, sign_in
+    from tests.console import use_carrier
+
+    services = app.extensions["ivr"]
+    user = make_user(services, "agent", phone="+12025550177")
+    sign_in(api.client, user)
+    use_carrier(services, RecordingCarrier())
+    put_on_call(services, user.account.agent_id, call_sid)
+    return csrf_header(api.client)
 
 
 def stored_recording(app) -> str:
