@@ -106,6 +106,9 @@ def test_a_known_number_finds_the_customer_with_their_calls_newest_last(api: Api
         "disposition": None,
         "case_id": None,
         "recordings": [],
+        "category": None,
+        "notes": [],
+        "transferred_unresolved": False,
     }
 
 
@@ -283,6 +286,7 @@ def test_an_agent_resolves_a_call_and_its_case_closes(api: Api, app, ana) -> Non
         "disposition": "follow-up",
         "case_id": case_id,
         "case_status": "open",
+        "category": None,
     }
     resolved = api.put(
         "/calls/CA-second/disposition", json={"disposition": "resolved"}, role="agent"

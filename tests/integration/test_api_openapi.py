@@ -153,8 +153,14 @@ AS_SIGNED_IN_AGENT = {("get", "/agents/me/console"), ("post", "/calls/{call_sid}
 
 def signed_in_agent_on_call(app, api: Api, call_sid: str) -> dict[str, str]:
     """Signs the API's client in as an agent on ``call_sid``; the carrier is a stand-in."""
-    from tests.console import RecordingCarrier, csrf_header, make_user, put_on_call, sign_in
-    from tests.console import use_carrier
+    from tests.console import (
+        RecordingCarrier,
+        csrf_header,
+        make_user,
+        put_on_call,
+        sign_in,
+        use_carrier,
+    )
 
     services = app.extensions["ivr"]
     user = make_user(services, "agent", phone="+12025550177")

@@ -221,11 +221,12 @@ class SqlAgentConsole:
             if not rows:
                 return []
             promised_in = {r.call_sid for r in rows if r.call_sid}
-            case_of_call = dict(
-                session.execute(
+            case_of_call = {
+                sid: case_id
+                for sid, case_id in session.execute(
                     select(Call.call_sid, Call.case_id).where(Call.call_sid.in_(promised_in))
-                ).all()
-            )
+                )
+            }
             customers = {r.customer_id for r in rows if r.customer_id is not None}
             cases = session.execute(
                 select(Case.id, Case.customer_id, Case.agent_id, Case.status)
@@ -252,11 +253,12 @@ class SqlAgentConsole:
                     .order_by(Call.started_at)
                 ):
                     last_agent[number] = agent
-            names = dict(
-                session.execute(
+            names = {
+                customer_id: name
+                for customer_id, name in session.execute(
                     select(Customer.id, Customer.name).where(Customer.id.in_(customers))
                 )
-            )
+            }
             mine = []
             for row in rows:
                 case_id = case_of_call.get(row.call_sid) if row.call_sid else None
