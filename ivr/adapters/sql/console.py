@@ -104,7 +104,9 @@ class SqlAgentConsole:
             (call,) = with_notes(session, with_words(session, [summary_of(row)]))
             customer = session.get(Customer, row.customer_id) if row.customer_id else None
             numbers = tuple(n.number for n in customer.numbers) if customer else ()
-            number = row.from_number or (row.to_number if row.direction != "inbound" else None)
+            # The customer is the caller of an inbound call, the callee of one we placed.
+            outbound = row.direction == "outbound-api"
+            number = (row.to_number or None) if outbound else row.from_number
             reason_clips = [r for r in call.recordings if r.kind == RecordingKind.REASON]
             from_transcript = any(
                 r.transcript_status == TranscriptStatus.DONE for r in reason_clips
