@@ -17,11 +17,13 @@ from ivr.adapters.speech.models import ModelCache
 from ivr.adapters.speech.vosk import VoskTranscriber
 from ivr.adapters.sql.audio_access import SqlAudioAccess
 from ivr.adapters.sql.audit import SqlAuditLog
+from ivr.adapters.sql.call_audit import SqlCallAudit
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.directory import SqlAgentDirectory
+from ivr.adapters.sql.qa_reviews import SqlQaReviews
 from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
@@ -42,6 +44,7 @@ from ivr.services.accounts import Accounts
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
+from ivr.services.qa import CallReviews
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
 from ivr.services.transcription import Transcription
@@ -264,6 +267,16 @@ class Services:
     @cached_property
     def audit_log(self) -> SqlAuditLog:
         return SqlAuditLog(self.database)
+
+    # Transcript audit (issue 6): the call page, QA reviews.
+
+    @cached_property
+    def call_audit(self) -> SqlCallAudit:
+        return SqlCallAudit(self.database, self.settings.recording.directory)
+
+    @cached_property
+    def call_reviews(self) -> CallReviews:
+        return CallReviews(SqlQaReviews(self.database), self.line_clock)
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
 

@@ -55,6 +55,8 @@ def test_it_documents_every_route_of_the_issue(served: dict) -> None:
         ("get", "/customers"),
         ("get", "/transcripts"),
         ("get", "/recordings/{recording_sid}/audio"),
+        ("post", "/calls/{call_sid}/reviews"),
+        ("get", "/calls/{call_sid}/reviews"),
     }
     assert served["servers"] == [{"url": "/api/v1"}]
 
@@ -111,6 +113,19 @@ EXAMPLES = {
     ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
     ("get", "/transcripts"): {"query_string": {"q": "billing", "limit": "5"}},
     ("get", "/recordings/{recording_sid}/audio"): {},
+    ("post", "/calls/{call_sid}/reviews"): {
+        "json": {
+            "scores": {
+                "greeting": 2,
+                "understanding": 2,
+                "resolution": 1,
+                "courtesy": 2,
+                "compliance": 2,
+            },
+            "flags": ["coaching"],
+        }
+    },
+    ("get", "/calls/{call_sid}/reviews"): {},
 }
 """A request each operation should answer with success, on the demo data."""
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ivr.core.access import Role
-from ivr.web.api import schemas
+from ivr.web.api import review_schemas, schemas
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,35 @@ OPERATIONS: tuple[Operation, ...] = (
         "downloaded yet, or pruned after the retention period (the message says which; the "
         "transcript is kept).",
         tag="transcripts",
+    ),
+    Operation(
+        "post",
+        "/calls/{call_sid}/reviews",
+        "createCallReview",
+        "Review a call: the QA scorecard, flags and a comment",
+        role=Role.MANAGER,
+        body=review_schemas.ReviewCreate,
+        responses={201: review_schemas.Review},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="Every criterion of the scorecard is required, each 0 (no), 1 (partly) or "
+        "2 (yes); the answer adds the total and its percentage. The reviewer is whoever made "
+        "the request. A call may be reviewed more than once: each review is kept. 404 when no "
+        "call has this CallSid.",
+        tag="reviews",
+    ),
+    Operation(
+        "get",
+        "/calls/{call_sid}/reviews",
+        "listCallReviews",
+        "A call's QA reviews, newest first",
+        role=Role.MANAGER,
+        responses={200: review_schemas.ReviewList},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="An empty list when the call is not reviewed yet; 404 when no call has "
+        "this CallSid.",
+        tag="reviews",
     ),
 )
 

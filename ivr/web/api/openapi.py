@@ -39,7 +39,7 @@ Each role may do everything the roles before it may:
 | role | may |
 |---|---|
 | `agent` | read agents and queues; set any agent's status; hear their own calls (signed in) |
-| `manager` | also read customers, their calls, callbacks; search transcripts; hear any call |
+| `manager` | also read customers, calls, callbacks; search transcripts; hear any call; QA reviews |
 | `admin` | also add agents and change them |
 
 Besides bearer tokens, the consoles call the API with the signed-in user's session cookie;
@@ -206,6 +206,7 @@ def document() -> dict[str, Any]:
             {"name": "customers"},
             {"name": "callbacks"},
             {"name": "transcripts"},
+            {"name": "reviews"},
             {"name": "meta"},
         ],
         "paths": paths,
