@@ -66,7 +66,7 @@ def test_a_manager_finds_a_call_by_a_word_and_reads_who_said_it(manager, call) -
     assert page.status_code == 200
     assert "Ana García" in page.text
     assert '<span class="speaker speaker-customer">customer</span>' in page.text
-    assert "<mark>meter</mark>" in page.text
+    assert '<span class="said">my <mark>meter</mark> reading' in page.text  # said once
     assert f'href="/console/calls/{call.call_sid}"' in page.text
     assert "2026-11-30 09:00:00 EST" in page.text  # the business's time zone
     assert 'href="/console/transcripts/export.csv?q=meter"' in page.text

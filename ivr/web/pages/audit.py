@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,13 +28,14 @@ from flask import (
     request,
     url_for,
 )
+from markupsafe import Markup
 
 from ivr.core.access import Role
 from ivr.core.audit import AuditAction
 from ivr.core.call_audit import clock_time
 from ivr.core.exports import export_period, reviews_csv, transcripts_csv
 from ivr.core.qa import POINT_LABELS, SCORECARD, InvalidReview
-from ivr.core.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchHit, SearchQuery
+from ivr.core.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchHit, SearchQuery, Snippet
 from ivr.services.qa import UnknownCall
 from ivr.web.pages.access import audit, page_role, signed_in
 from ivr.web.pages.audit_forms import FLAG_LABELS, ReviewForm
@@ -63,6 +65,14 @@ def _when(moment: datetime | None) -> str:
 
 def _duration(seconds: float | None) -> str:
     return "" if seconds is None else clock_time(seconds)
+
+
+def _said(snippet: Snippet) -> Markup:
+    """The snippet's words, escaped and marked, without the speaker (the page shows it apart)."""
+    marked = snippet.html
+    if snippet.speaker:
+        marked = marked.removeprefix(html.escape(f"{snippet.speaker}: "))
+    return Markup(marked)  # escaped by Snippet.html, which only adds <mark>
 
 
 def _parsed(text: str) -> tuple[SearchQuery | None, str | None]:
@@ -112,6 +122,7 @@ def search() -> tuple[str, int] | str:
         page_size=PAGE_SIZE,
         more=more,
         when=_when,
+        said=_said,
         period=export_period(None, None, today=today, zone=_zone()),
     )
     return (body, 422) if asked and problem else body
