@@ -142,12 +142,16 @@ class RecordedAudio:
         return None
 
 
-_KIND_ORDER = {RecordingKind.CALL: 0, RecordingKind.VOICEMAIL: 1, RecordingKind.REASON: 2}
+_KIND_ORDER: dict[str, int] = {
+    RecordingKind.CALL: 0,
+    RecordingKind.VOICEMAIL: 1,
+    RecordingKind.REASON: 2,
+}
 
 
 def in_audit_order(recordings: Iterable[RecordedAudio]) -> tuple[RecordedAudio, ...]:
     """The conversation first, then a message left, then the reason clip."""
-    return tuple(sorted(recordings, key=lambda r: _KIND_ORDER.get(RecordingKind(r.kind), 9)))
+    return tuple(sorted(recordings, key=lambda r: _KIND_ORDER.get(r.kind, len(_KIND_ORDER))))
 
 
 @dataclass(frozen=True)
