@@ -228,6 +228,17 @@ OPERATIONS: tuple[Operation, ...] = (
         "transcript is kept).",
         tag="transcripts",
     ),
+    Operation(
+        "get",
+        "/wallboard",
+        "getWallboard",
+        "The contact centre now: waiting, agents by state, callbacks due, service level",
+        role=Role.MANAGER,
+        responses={200: schemas.Wallboard},
+        description="What the manager console's wallboard polls. Agents the live line does "
+        "not know yet show the status stored for them.",
+        tag="queues",
+    ),
 )
 
 
