@@ -8,6 +8,7 @@ and the app's REST client calls the sandbox (``TWILIO_API_BASE_URL``); agents ar
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -35,11 +36,13 @@ from tests.helpers import (
     ROOT,
     FixedClock,
     free_port,
+    need,
 )
 
 TIME_SCALE = 0.05
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AGENT_PHONES = ("+12025550111", "+12025550112")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @dataclass
@@ -215,3 +218,31 @@ def running(
         thread.join(5)
         app.extensions["ivr"].close()
         database.dispose()
+
+
+@pytest.fixture
+def page():
+    """A page in Debian's chromium, driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        need("chromium is not installed (make test installs it)")
+    try:
+        import playwright.sync_api as playwright_api
+    except ImportError:
+        need("playwright is not installed (make test installs it)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
