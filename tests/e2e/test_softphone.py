@@ -179,3 +179,19 @@ def test_the_vendored_twilio_sdk_loads_and_constructs_a_device(console, page):
     assert state == "unregistered"
     assert problems == []
     assert elsewhere == []  # no CDN: the SDK's sounds came from the app too
+
+
+def test_the_e2e_app_mints_tokens_its_sandbox_registers(live) -> None:
+    """The harness gives the app and the sandbox the same API key, as the demo does."""
+    import requests
+
+    voice_tokens = live.services.voice_tokens
+    assert voice_tokens is not None
+    token = voice_tokens.for_identity(IDENTITY).token
+    response = requests.post(
+        f"{live.sandbox.base_url}/sandbox/voice/register",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    assert live.sandbox.browsers_online(IDENTITY) == 1
