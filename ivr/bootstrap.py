@@ -10,11 +10,13 @@ from redis import Redis
 from twilio.request_validator import RequestValidator
 
 from ivr.adapters.jobs import RqJobs
+from ivr.adapters.passwords import Argon2Passwords
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.redis_pending import RedisPendingRequests
 from ivr.adapters.speech.models import ModelCache
 from ivr.adapters.speech.vosk import VoskTranscriber
 from ivr.adapters.sql.audio_access import SqlAudioAccess
+from ivr.adapters.sql.audit import SqlAuditLog
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
@@ -26,6 +28,8 @@ from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
 from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
+from ivr.adapters.sql.users import SqlUsers
+from ivr.adapters.sql.wallboard import SqlOpenCallbacks
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -35,6 +39,7 @@ from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow, QueueStep
 from ivr.core.redaction import redact_text, redact_transcript
 from ivr.services.access import ApiAccess
+from ivr.services.accounts import Accounts
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
@@ -43,6 +48,7 @@ from ivr.services.recordings import Recordings
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
 from ivr.services.voice_tokens import VoiceTokens
+from ivr.services.wallboard import WallboardService
 from ivr.web.links import PublicUrls
 
 
@@ -255,6 +261,47 @@ class Services:
         from ivr.adapters.twilio_tokens import TwilioAccessTokens
 
         return VoiceTokens(TwilioAccessTokens(s.twilio_account_sid, s.voice_sdk), self.line_clock)
+
+    # The consoles (ivr/web/pages): who signs in, and the audit log.
+
+    passwords: Argon2Passwords = field(default_factory=Argon2Passwords)
+    """Tests give cheaper argon2 parameters (``fast_passwords_for_tests``)."""
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        directory = SqlAgentDirectory(self.database)
+        return Accounts(
+            users=SqlUsers(self.database),
+            passwords=self.passwords,
+            clock=self.line_clock,
+            agent_exists=lambda agent_id: directory.get(agent_id) is not None,
+        )
+
+    @cached_property
+    def audit_log(self) -> SqlAuditLog:
+        return SqlAuditLog(self.database)
+
+    def queue_names(self) -> list[str]:
+        """Every queue a flow can send callers to, and any the line holds callers for."""
+        names = {
+            step.queue
+            for flow in self.flows.values()
+            for step in flow.steps.values()
+            if isinstance(step, QueueStep)
+        }
+        return sorted(names | set(self.line.queue_names()))
+
+    @cached_property
+    def wallboard(self) -> WallboardService:
+        return WallboardService(
+            snapshot=self.waiting.snapshot,
+            queue_names=self.queue_names,
+            agents=self.agent_admin.agents,
+            live_states=self.line.agent_states,
+            open_callbacks=SqlOpenCallbacks(self.database).due_by,
+            service_level=lambda now: None,
+            clock=self.line_clock,
+        )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
 

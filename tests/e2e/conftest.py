@@ -8,7 +8,6 @@ and the app's REST client calls the sandbox (``TWILIO_API_BASE_URL``); agents ar
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from ivr import create_app
+from ivr.adapters.passwords import fast_passwords_for_tests
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call, Callback, Voicemail
 from ivr.bootstrap import Services
@@ -28,6 +28,7 @@ from ivr.config import QueueSettings, RecordingSettings, Settings, VoiceSdkSetti
 from ivr.core.queueing import AgentState
 from ivr.sandbox import Sandbox
 from ivr.seed import seed_demo
+from tests.e2e.browser import browser, page, second_page  # noqa: F401  (the page tests' fixtures)
 from tests.helpers import (
     ACCOUNT_SID,
     API_KEY_SECRET,
@@ -40,13 +41,11 @@ from tests.helpers import (
     VOICE_SDK_ENV,
     FixedClock,
     free_port,
-    need,
 )
 
 TIME_SCALE = 0.05
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AGENT_PHONES = ("+12025550111", "+12025550112")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @dataclass
@@ -160,6 +159,7 @@ def running(
         settings = replace(settings, recording=RecordingSettings(directory=recordings_dir))
     app = create_app(settings)
     app.extensions["ivr"].clock = clock
+    app.extensions["ivr"].passwords = fast_passwords_for_tests()
     server, thread = _serve(app, port)
     sandbox.add_number(
         BUSINESS_NUMBER, f"{public}/voice/incoming", status_callback=f"{public}/voice/status"
@@ -226,31 +226,3 @@ def running(
         thread.join(5)
         app.extensions["ivr"].close()
         database.dispose()
-
-
-@pytest.fixture
-def page():
-    """A page in Debian's chromium, driven by Playwright (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        need("chromium is not installed (make test installs it)")
-    try:
-        import playwright.sync_api as playwright_api
-    except ImportError:
-        need("playwright is not installed (make test installs it)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()

@@ -111,6 +111,7 @@ EXAMPLES = {
     ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
     ("get", "/transcripts"): {"query_string": {"q": "billing", "limit": "5"}},
     ("get", "/recordings/{recording_sid}/audio"): {},
+    ("get", "/wallboard"): {},
 }
 """A request each operation should answer with success, on the demo data."""
 

@@ -165,6 +165,9 @@ class Call(Base):
     """The customer's case this call is about (an open one they confirmed, or a new one)."""
     disposition: Mapped[str | None] = mapped_column(String(16))
     """What the agent said became of it: resolved, follow-up, transferred (``Disposition``)."""
+    category: Mapped[str | None] = mapped_column(String(64))
+    """What it was about, as the agent filed it (billing, outage, ...): root-cause reports
+    group calls by it."""
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -383,3 +386,99 @@ class Case(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A person who signs in to the consoles: an agent, a manager or an admin.
+
+    Only an argon2 hash of the password is kept. An agent's user points at the agent they are,
+    so their console shows their calls and sets their own status, nobody else's."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    """Lower-cased: how they sign in."""
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    """agent, manager or admin (``Role``)."""
+    password_hash: Mapped[str] = mapped_column(String(200))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    """Part of the session's identity: changing a password or deactivating the user bumps it,
+    which signs out every session they had."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who listened to, exported or changed what, and when: kept apart from the call's own
+    history so that exports (which span many calls) and sign-ins are audited too."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    """``user:3 ann@example.com`` or ``token:2 wallboard``: readable after the user is gone."""
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(64))
+    """``recording.listen``, ``transcripts.export``, ``outreach.export``, ``login``, ..."""
+    target: Mapped[str] = mapped_column(String(200), default="")
+    """What it was done to: ``recording:RE...``, ``call:CA...``, a query."""
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(64))
+    """The client's IP address."""
+
+
+class CallNote(Base):
+    """What an agent wrote about a call, during or after it; the next agent reads it."""
+
+    __tablename__ = "call_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    author_user_id: Mapped[int | None] = mapped_column(Integer)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Transfer(Base):
+    """A caller handed on by an agent to another agent or queue, with a note for the next one.
+
+    A transfer whose case is still open when the caller's last call ends is the failure
+    customers hate most (passed around, nothing fixed): reports count those."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    """The caller's leg."""
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    from_agent_id: Mapped[int | None] = mapped_column(Integer)
+    to_agent_id: Mapped[int | None] = mapped_column(Integer)
+    to_queue: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    """requested, connected, failed (``TransferStatus``)."""
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QaReview(Base):
+    """A manager's quality review of a call: a short scorecard, flags and a comment."""
+
+    __tablename__ = "qa_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    reviewer_user_id: Mapped[int | None] = mapped_column(Integer)
+    reviewer: Mapped[str] = mapped_column(String(200), default="")
+    scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """Criterion → points (``ivr.core.qa.SCORECARD``)."""
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
