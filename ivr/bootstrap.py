@@ -47,6 +47,7 @@ from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
+from ivr.services.voice_tokens import VoiceTokens
 from ivr.services.wallboard import WallboardService
 from ivr.web.links import PublicUrls
 
@@ -247,6 +248,19 @@ class Services:
     @cached_property
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
+
+    # Browser phones (issue 6): access tokens for the Voice JavaScript SDK.
+
+    @cached_property
+    def voice_tokens(self) -> VoiceTokens | None:
+        """None without TWILIO_API_KEY & co.: agents then answer on their phone numbers.
+        Real time (the line's clock): the carrier checks a token's expiry on its own clock."""
+        s = self.settings
+        if s.voice_sdk is None:
+            return None
+        from ivr.adapters.twilio_tokens import TwilioAccessTokens
+
+        return VoiceTokens(TwilioAccessTokens(s.twilio_account_sid, s.voice_sdk), self.line_clock)
 
     # The consoles (ivr/web/pages): who signs in, and the audit log.
 
