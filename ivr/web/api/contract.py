@@ -239,6 +239,21 @@ OPERATIONS: tuple[Operation, ...] = (
         "not know yet show the status stored for them.",
         tag="queues",
     ),
+    Operation(
+        "post",
+        "/voice/token",
+        "createVoiceToken",
+        "An access token for the signed-in agent's browser softphone",
+        role=Role.AGENT,
+        responses={200: schemas.VoiceTokenGrant},
+        errors=(409,),
+        description="For a signed-in agent rung in the browser (`client:<identity>`): a token "
+        "valid for an hour, minted from TWILIO_API_KEY / TWILIO_API_SECRET with a Voice grant "
+        "for TWILIO_TWIML_APP_SID and incoming calls allowed. 403 for a user who is no agent "
+        "(or a bearer token); 409 when the softphone is not configured or the agent is rung "
+        "on a phone number.",
+        tag="agents",
+    ),
 )
 
 

@@ -413,3 +413,16 @@ class Wallboard(_Response):
     callbacks_due_soon: int
     callbacks_overdue: int
     service_level: WallboardServiceLevel | None
+
+
+class VoiceTokenGrant(_Response):
+    token: str = Field(
+        description="A Twilio access token (JWT) with a Voice grant, for `Twilio.Device`."
+    )
+    identity: str = Field(description="The client identity calls ring (`client:<identity>`).")
+    expires_at: datetime
+    ttl_seconds: int
+    sandbox_url: str | None = Field(
+        description="Null with Twilio; else the sandbox whose stand-in for the Voice SDK the "
+        "softphone registers with."
+    )
