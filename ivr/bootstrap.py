@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from zoneinfo import ZoneInfo
 
 from redis import Redis
 from twilio.request_validator import RequestValidator
@@ -40,6 +41,7 @@ from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
+from ivr.services.reports import ManagerReports
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
 from ivr.web.links import PublicUrls
@@ -241,6 +243,22 @@ class Services:
     @cached_property
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
+
+    @cached_property
+    def reports(self) -> ManagerReports:
+        """The manager's reports (issue 6), on the business's days."""
+        from ivr.adapters.sql.report_rows import SqlReportSource
+        from ivr.core.reports.summary import ReportSettings
+
+        return ManagerReports(
+            SqlReportSource(self.database),
+            ReportSettings(
+                service_level_seconds=self.settings.queue.service_level_seconds,
+                case_days=self.settings.recording.case_days,
+            ),
+            zone=ZoneInfo(self.business_zone),
+            clock=self.clock,
+        )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
 

@@ -10,7 +10,8 @@ callbacks instead). Counting either would count one customer's contact twice.
 
 A call's fate, for those that joined the line (``queued_at`` set):
 
-- **answered**: an agent took it (``agent_id`` set);
+- **answered**: an agent took it (``agent_id`` set, or the outcome says so: the bridge
+  is recorded even when the agent's leg could not be matched);
 - **callback**: the caller left the line with a callback promise, which kept their place;
 - **voicemail**: the caller left the line to leave a message;
 - **abandoned**: the caller left the line (hung up, or went back to the menu) without any of
@@ -82,7 +83,7 @@ def caller_key(call: CallRow) -> str | None:
 def fate(call: CallRow) -> Fate:
     if call.queued_at is None:
         return Fate.NOT_OFFERED
-    if call.agent_id is not None:
+    if call.agent_id is not None or call.outcome == Outcome.ANSWERED:
         return Fate.ANSWERED
     if call.outcome == Outcome.CALLBACK:
         return Fate.CALLBACK
