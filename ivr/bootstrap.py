@@ -16,6 +16,7 @@ from ivr.adapters.redis_pending import RedisPendingRequests
 from ivr.adapters.speech.models import ModelCache
 from ivr.adapters.speech.vosk import VoskTranscriber
 from ivr.adapters.sql.audio_access import SqlAudioAccess
+from ivr.adapters.sql.audit import SqlAuditLog
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
@@ -243,6 +244,10 @@ class Services:
     @cached_property
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
+
+    @cached_property
+    def audit_log(self) -> SqlAuditLog:
+        return SqlAuditLog(self.database)
 
     @cached_property
     def reports(self) -> ManagerReports:

@@ -24,7 +24,16 @@ from ivr.web.api.errors import API_PREFIX, install, install_routing_errors
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 install(bp)
 
-AREAS = ("openapi", "agents", "customers", "callbacks", "queues", "calls", "transcripts")
+AREAS = (
+    "openapi",
+    "agents",
+    "customers",
+    "callbacks",
+    "queues",
+    "calls",
+    "transcripts",
+    "reports",
+)
 """The modules whose routes make up the API (``ivr.web.api.<area>``)."""
 
 for _area in AREAS:
