@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
     from ivr.web import (
         api,
         click_to_call,
+        pages,
         voice_line,  # noqa: F401  (its routes join the voice blueprint)
     )
     from ivr.web.health import bp as health_bp
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, env: Mapping[str, str] | Non
     app.register_blueprint(health_bp)
     api.register(app)
     click_to_call.init_app(app, settings)
+    pages.register(app, settings)
     return app
 
 

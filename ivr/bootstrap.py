@@ -11,6 +11,7 @@ from redis import Redis
 from twilio.request_validator import RequestValidator
 
 from ivr.adapters.jobs import RqJobs
+from ivr.adapters.passwords import Argon2Passwords
 from ivr.adapters.redis_line import RedisWaitingLine
 from ivr.adapters.redis_pending import RedisPendingRequests
 from ivr.adapters.speech.models import ModelCache
@@ -28,6 +29,7 @@ from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
 from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
+from ivr.adapters.sql.users import SqlUsers
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -37,6 +39,7 @@ from ivr.core.flows.loader import load_flows
 from ivr.core.flows.model import Flow, QueueStep
 from ivr.core.redaction import redact_text, redact_transcript
 from ivr.services.access import ApiAccess
+from ivr.services.accounts import Accounts
 from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
@@ -244,6 +247,21 @@ class Services:
     @cached_property
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
+
+    # The consoles (ivr/web/pages): who signs in, and the audit log.
+
+    passwords: Argon2Passwords = field(default_factory=Argon2Passwords)
+    """Tests give cheaper argon2 parameters (``fast_passwords_for_tests``)."""
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        directory = SqlAgentDirectory(self.database)
+        return Accounts(
+            users=SqlUsers(self.database),
+            passwords=self.passwords,
+            clock=self.line_clock,
+            agent_exists=lambda agent_id: directory.get(agent_id) is not None,
+        )
 
     @cached_property
     def audit_log(self) -> SqlAuditLog:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from ivr import cli_speech, create_app, instance_path
+from ivr import cli_speech, cli_users, create_app, instance_path
 from ivr.config import ConfigError, default_database_url
 
 
@@ -343,3 +343,6 @@ def recordings_prune(days: int | None) -> None:
 
 # Speech models, transcripts and the transcriber worker (ivr/cli_speech.py).
 cli_speech.register(main)
+
+# Console users (ivr/cli_users.py).
+cli_users.register(main)

@@ -24,7 +24,13 @@ from ivr import instance_path
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.migrate import upgrade
 from ivr.config import default_database_url
-from ivr.seed import DEMO_AGENTS, DEMO_BUSINESS_NUMBER, DEMO_CUSTOMERS, seed_demo
+from ivr.seed import (
+    DEMO_AGENTS,
+    DEMO_BUSINESS_NUMBER,
+    DEMO_CUSTOMERS,
+    seed_demo,
+    seed_demo_users,
+)
 
 DEMO_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 
@@ -98,6 +104,7 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
     upgrade(env["DATABASE_URL"])
     database = Database(env["DATABASE_URL"])
     seed_demo(database)
+    logins = seed_demo_users(database, instance_path() / "demo-logins.json")
     database.dispose()
 
     # Redis runs outside the supervisor so that it stops last: the worker and the web app
@@ -131,7 +138,10 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
     manager.add_process("worker", f"{bin_dir / 'ivr'} worker", env=env)
     manager.add_process("transcriber", f"{bin_dir / 'ivr'} transcriber", env=env)
 
-    agents = ", ".join(f"{a.name} {a.phone}" for a in DEMO_AGENTS)
+    agents = ", ".join(f"{a.name} {a.phone or 'client:' + str(a.client)}" for a in DEMO_AGENTS)
+    console_logins = "".join(
+        f"      {user.role:<8} {user.email}  password {password}\n" for user, password in logins
+    )
     customers = ", ".join(f"{c.name} {c.number}" for c in DEMO_CUSTOMERS)
     banner = (
         "\n"
@@ -141,6 +151,8 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
         f"  Known customers:    {customers}\n"
         f"  Web app:            {env['PUBLIC_BASE_URL']}  (/healthz, /metrics)\n"
         f"  Click-to-call demo: {env['PUBLIC_BASE_URL']}/click-to-call/demo\n"
+        f"  Consoles:           {env['PUBLIC_BASE_URL']}/console/  (sign in as:)\n"
+        f"{console_logins}"
         "  Ctrl-C stops everything.\n"
     )
     threading.Thread(

@@ -154,10 +154,12 @@ def settings(database_url: str, redis_url: str) -> Settings:
 @pytest.fixture
 def app(settings: Settings, clock: FixedClock):
     from ivr import create_app
+    from ivr.adapters.passwords import fast_passwords_for_tests
 
     application = create_app(settings)
     application.config["TESTING"] = True
     application.extensions["ivr"].clock = clock
+    application.extensions["ivr"].passwords = fast_passwords_for_tests()
     yield application
     application.extensions["ivr"].close()
 

@@ -83,11 +83,24 @@ class TokenRecord:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who made a request: a stored token, or the ``IVR_API_TOKEN`` from the environment."""
+    """Who made a request: a stored token, the ``IVR_API_TOKEN`` from the environment, or a
+    person signed in to a console (their session, with its CSRF token)."""
 
     name: str
     role: Role
     token_id: int | None = None
+    user_id: int | None = None
+    agent_id: int | None = None
+    """The agent a signed-in agent is: what is theirs is told apart from other agents'."""
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names them."""
+        if self.user_id is not None:
+            return f"user:{self.user_id} {self.name}"
+        if self.token_id is not None:
+            return f"token:{self.token_id} {self.name}"
+        return self.name
 
 
 class ApiTokens(Protocol):

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -95,11 +95,16 @@ limiter = Limiter(key_func=client_address)
 instance, so a process serves one app: as gunicorn's workers and the RQ worker do)."""
 
 
+LIMITED_BLUEPRINTS = frozenset({"click_to_call", "console_auth"})
+"""The blueprints with limits: click-to-call, and signing in to the consoles."""
+
+
 @limiter.request_filter
-def _not_click_to_call() -> bool:
-    """Only this blueprint has limits (its hooks run only here, see ``init_app``; a filter as
-    well, in case Flask-Limiter ever checks elsewhere)."""
-    return request.blueprint != "click_to_call"
+def _not_limited() -> bool:
+    """Only these blueprints have limits (the hooks run only on click-to-call, see
+    ``init_app``; the others' limits are their views' decorators; a filter as well, in case
+    Flask-Limiter ever checks elsewhere)."""
+    return request.blueprint not in LIMITED_BLUEPRINTS
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -111,21 +116,24 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "ivr-click-to-call")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    hooks_for_blueprint(app, bp.name, lambda: limiter.init_app(app))
+    hooks_for_blueprint(app, LIMITED_BLUEPRINTS, lambda: limiter.init_app(app))
     if settings.trusted_proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.register_blueprint(bp)
 
 
-def hooks_for_blueprint(app: Flask, blueprint: str, init: Callable[[], None]) -> None:
+def hooks_for_blueprint(
+    app: Flask, blueprints: str | Iterable[str], init: Callable[[], None]
+) -> None:
     """Runs ``init`` (an extension's ``init_app``) and moves the request hooks it gave the
-    app, which Flask runs on every request, to ``blueprint``, whose hooks run on its requests
-    only (in the same order, app hooks being the first before and the last after).
+    app, which Flask runs on every request, to ``blueprints``, whose hooks run on their
+    requests only (in the same order, app hooks being the first before and the last after).
 
     Flask-Limiter hooks every request, and even with nothing to limit its before, after and
     teardown hooks cost a carrier webhook 65-90 µs of CPU (``bench.profile``: 409 → 319 µs
     per ``/voice/incoming``, 327 → 263 per menu step), a fifth of the webhook. Its limits are
-    all on this blueprint's route (``@limiter.limit`` checks them as the view is called)."""
+    all on the limited blueprints' routes, which its before-request hook checks."""
+    names = [blueprints] if isinstance(blueprints, str) else sorted(blueprints)
     scopes = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
     had = [list(scope.get(None, ())) for scope in scopes]
     init()
@@ -133,7 +141,8 @@ def hooks_for_blueprint(app: Flask, blueprint: str, init: Callable[[], None]) ->
         added = [hook for hook in scope.get(None, ()) if hook not in before]
         if added:
             scope[None] = before
-            scope.setdefault(blueprint, [])[:0] = added
+            for name in names:
+                scope.setdefault(name, [])[:0] = added
 
 
 # The request, read once -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from ivr import create_app
+from ivr.adapters.passwords import fast_passwords_for_tests
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call, Callback, Voicemail
 from ivr.bootstrap import Services
@@ -27,6 +28,7 @@ from ivr.config import QueueSettings, RecordingSettings, Settings
 from ivr.core.queueing import AgentState
 from ivr.sandbox import Sandbox
 from ivr.seed import seed_demo
+from tests.e2e.browser import browser, page, second_page  # noqa: F401  (the page tests' fixtures)
 from tests.helpers import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -150,6 +152,7 @@ def running(
         settings = replace(settings, recording=RecordingSettings(directory=recordings_dir))
     app = create_app(settings)
     app.extensions["ivr"].clock = clock
+    app.extensions["ivr"].passwords = fast_passwords_for_tests()
     server, thread = _serve(app, port)
     sandbox.add_number(
         BUSINESS_NUMBER, f"{public}/voice/incoming", status_callback=f"{public}/voice/status"

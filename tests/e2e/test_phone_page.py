@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, Live, running
-from tests.helpers import BUSINESS_NUMBER, need
+from tests.helpers import BUSINESS_NUMBER
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.e2e
 
 
@@ -19,33 +16,6 @@ pytestmark = pytest.mark.e2e
 def slow_live(sqlite_database, redis_url, clock) -> Iterator[Live]:
     """Slow enough for a browser to press keys while a Gather listens."""
     yield from running(sqlite_database, redis_url, clock, time_scale=0.3)
-
-
-@pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        need("chromium is not installed (make test installs it)")
-    try:
-        import playwright.sync_api as playwright_api
-    except ImportError:
-        need("playwright is not installed (make test installs it)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_person_calls_from_the_phone_page_and_follows_the_flow(slow_live: Live, page) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ivr.adapters.sql.models import Call, CallEvent, Customer, Recording, TranscriptRecord
 from tests.api import Api
+from tests.console import make_user, sign_in
 from tests.helpers import with_settings
 
 SID = "RE" + "a" * 32
@@ -152,6 +153,41 @@ def test_the_audio_can_be_fetched_in_ranges_for_seeking(api: Api, settings, reco
     response = api.get(f"/recordings/{SID}/audio", role="admin", headers={"Range": "bytes=0-43"})
     assert response.status_code == 206
     assert response.get_data() == data[:44]
+
+
+def test_a_signed_in_agent_hears_a_call_they_took_but_not_another_agents(
+    app, settings, recorded_call
+) -> None:
+    write_wav(settings.recording.directory / "2026/11/30" / f"{SID}.wav")
+    services = app.extensions["ivr"]
+    took_it, other = make_user(services, "agent"), make_user(services, "agent")
+    with services.database.unit_of_work() as session:
+        call = session.scalars(select(Call).where(Call.call_sid == "CA1")).one()
+        call.agent_id = took_it.account.agent_id
+    theirs, not_theirs = app.test_client(), app.test_client()
+    sign_in(theirs, took_it)
+    sign_in(not_theirs, other)
+    assert theirs.get(f"/api/v1/recordings/{SID}/audio").status_code == 200
+    refused = not_theirs.get(f"/api/v1/recordings/{SID}/audio")
+    assert refused.status_code == 403
+    assert "only the calls they took" in refused.get_json()["error"]["message"]
+    (listened,) = services.audit_log.recent(action="recording.listen")
+    assert listened.actor == f"user:{took_it.account.id} {took_it.email}"
+    assert listened.target == f"recording:{SID}"
+
+
+def test_each_listen_is_audited_once_not_once_per_range_the_player_fetches(
+    app, api: Api, settings, recorded_call
+) -> None:
+    write_wav(settings.recording.directory / "2026/11/30" / f"{SID}.wav")
+    for byte_range in ("bytes=0-", "bytes=4000-", "bytes=6000-7000"):
+        assert (
+            api.get(
+                f"/recordings/{SID}/audio", role="manager", headers={"Range": byte_range}
+            ).status_code
+            == 206
+        )
+    assert len(app.extensions["ivr"].audit_log.recent(action="recording.listen")) == 1
 
 
 def test_an_agent_may_not_hear_the_original_audio(app, api: Api, settings, recorded_call) -> None:

@@ -36,12 +36,12 @@ def test_db_upgrade_then_seed_twice_adds_the_demo_once(tmp_path: Path) -> None:
     assert run("db", "upgrade", env={"DATABASE_URL": url}).exit_code == 0
     first = run("seed", env={"DATABASE_URL": url})
     second = run("seed", env={"DATABASE_URL": url})
-    assert "2 agent(s), 3 customer(s) added" in first.output
+    assert "3 agent(s), 3 customer(s) added" in first.output
     assert "0 agent(s), 0 customer(s) added" in second.output
     engine = create_engine(url)
     assert "calls" in inspect(engine).get_table_names()
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count(Agent.id))) == 2
+        assert connection.scalar(select(func.count(Agent.id))) == 3
         assert connection.scalar(select(func.count(Customer.id))) == 3
     engine.dispose()
 

@@ -31,9 +31,15 @@ def presented_token() -> str | None:
     return token.strip()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def authenticate() -> Principal:
     token = presented_token()
     if token is None:
+        signed_in_principal = console_session_principal()
+        if signed_in_principal is not None:
+            return signed_in_principal
         raise ApiError(
             401,
             "missing bearer token: send Authorization: Bearer <token>",
@@ -47,6 +53,25 @@ def authenticate() -> Principal:
             headers={"WWW-Authenticate": f'{REALM}, error="invalid_token"'},
         )
     return principal
+
+
+def console_session_principal() -> Principal | None:
+    """The consoles call the API with the user's session cookie. A cookie is sent by the
+    browser whoever's page asked, so a request that changes something must also carry the
+    page's CSRF token (``X-CSRFToken``), which another site cannot read."""
+    from ivr.web.pages.access import signed_in
+
+    user = signed_in()
+    if user is None:
+        return None
+    if request.method not in SAFE_METHODS:
+        from flask_wtf.csrf import CSRFError, CSRFProtect
+
+        try:
+            CSRFProtect().protect()
+        except CSRFError as exc:
+            raise ApiError(403, f"CSRF check failed: {exc.description}") from exc
+    return user.principal()
 
 
 def requires_role(role: Role | str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -63,7 +88,8 @@ def requires_role(role: Role | str) -> Callable[[Callable[P, R]], Callable[P, R]
             if not principal.role.may_act_as(required):
                 raise ApiError(
                     403,
-                    f"this needs the {required} role or higher; this token has {principal.role}",
+                    f"this needs the {required} role or higher; "
+                    f"{'you have' if principal.user_id else 'this token has'} {principal.role}",
                 )
             g.api_principal = principal
             return view(*args, **kwargs)

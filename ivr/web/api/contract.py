@@ -214,14 +214,16 @@ OPERATIONS: tuple[Operation, ...] = (
         "/recordings/{recording_sid}/audio",
         "getRecordingAudio",
         "A recording's original audio (WAV)",
-        role=Role.MANAGER,
+        role=Role.AGENT,
         responses={200: None, 206: None},
         media={200: "audio/wav", 206: "audio/wav"},
-        errors=(404,),
+        errors=(403, 404),
         path_parameters=RECORDING_SID,
         description="The audio holds what the transcript's redaction masked, so access is "
-        "limited by role and every download is recorded on the call (`audio-accessed`, with "
-        "who). Byte ranges (`Range`) are honoured. 404 when the recording is unknown, not "
+        "limited by role (managers and admins: any call; a signed-in agent: only calls they "
+        "took; 403 otherwise) and every listen is recorded in the audit log "
+        "(`recording.listen`) and on the call (`audio-accessed`, with who). Byte ranges "
+        "(`Range`) are honoured. 404 when the recording is unknown, not "
         "downloaded yet, or pruned after the retention period (the message says which; the "
         "transcript is kept).",
         tag="transcripts",

@@ -38,9 +38,12 @@ Each role may do everything the roles before it may:
 
 | role | may |
 |---|---|
-| `agent` | read agents and queues; set any agent's status (tokens are not yet linked to agents) |
-| `manager` | also read customers, callbacks, transcripts, audio; reports and outreach lists |
+| `agent` | read agents and queues; set any agent's status; hear their own calls (signed in) |
+| `manager` | also read customers, their calls, callbacks and reports; search; hear any call |
 | `admin` | also add agents and change them |
+
+Besides bearer tokens, the consoles call the API with the signed-in user's session cookie;
+a request that changes something must then carry the page's CSRF token in `X-CSRFToken`.
 
 ## Errors
 

@@ -7,20 +7,20 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, current_app, jsonify, url_for
 
 from ivr.core.access import Role
+from ivr.core.audit import AuditAction
 from ivr.core.reports.period import BadPeriod, Period
 from ivr.core.reports.root_causes import Grouping, RootCause, outreach_csv
 from ivr.core.reports.summary import Report
 from ivr.web.api import bp
-from ivr.web.api.auth import current_principal, requires_role
+from ivr.web.api.auth import requires_role
 from ivr.web.api.errors import ApiError
 from ivr.web.api.inputs import dump, query
 from ivr.web.api.report_schemas import OutreachQuery, ReportQuery, RootCauseList
 from ivr.web.api.report_schemas import Report as ReportBody
-
-OUTREACH_EXPORT = "outreach.export"
+from ivr.web.pages.access import audit
 
 
 @bp.get("/reports")
@@ -58,19 +58,15 @@ def get_outreach_csv() -> Response:
     assert key is not None
     group = services.reports.root_cause(period, grouping, key)
     affected = group.affected if group is not None else ()
-    principal = current_principal()
-    services.audit_log.record(
-        actor=f"token:{principal.token_id or 'env'} {principal.name}",
-        action=OUTREACH_EXPORT,
-        target=f"{grouping}:{key}",
-        at=services.line_clock.now(),
-        detail={
+    audit(
+        AuditAction.OUTREACH_EXPORT,
+        f"{grouping}:{key}",
+        {
             "from": period.first.isoformat(),
             "to": period.last.isoformat(),
             str(grouping): key,
             "rows": len(affected),
         },
-        address=request.remote_addr,
     )
     name = f"outreach-{grouping}-{_slug(key)}-{period.first}-{period.last}.csv"
     return Response(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, current_app, jsonify, send_from_directory
+from flask import Response, current_app, jsonify, request, send_from_directory
 
 from ivr.core.access import Role
 from ivr.core.search import SearchHit, SearchQuery
@@ -57,13 +57,18 @@ def _hit(hit: SearchHit) -> dict[str, object]:
 
 
 @bp.get("/recordings/<recording_sid>/audio")
-@requires_role(Role.MANAGER)
+@requires_role(Role.AGENT)
 def recording_audio(recording_sid: str) -> Response:
     services = current_app.extensions["ivr"]
     principal = current_principal()
     audio = services.audio_access.find(recording_sid)
     if audio is None:
         raise not_found(f"no recording {recording_sid!r}")
+    if not principal.role.may_act_as(Role.MANAGER) and (
+        principal.agent_id is None
+        or principal.agent_id not in services.audio_access.agents_of(audio.call_sid)
+    ):
+        raise ApiError(403, "an agent may hear only the calls they took")
     if audio.pruned_at is not None or audio.status == "pruned":
         when = f" on {audio.pruned_at:%Y-%m-%d}" if audio.pruned_at else ""
         raise not_found(
@@ -76,7 +81,8 @@ def recording_audio(recording_sid: str) -> Response:
     if not (directory / audio.path).is_file():
         log.error("recording %s: audio file %s is missing", recording_sid, audio.path)
         raise not_found(f"the audio file of recording {recording_sid} is missing")
-    services.audio_access.record_access(audio, principal, at=services.clock.now())
+    if _starts_listening(request.headers.get("Range")):
+        services.audio_access.record_access(audio, principal, at=services.clock.now())
     log.info(
         "recording %s (call %s) audio sent to %s (%s)",
         recording_sid,
@@ -87,3 +93,11 @@ def recording_audio(recording_sid: str) -> Response:
     return send_from_directory(
         directory, audio.path, mimetype="audio/wav", conditional=True, max_age=0
     )
+
+
+def _starts_listening(byte_range: str | None) -> bool:
+    """A player fetches a recording in several ranges as it plays and seeks: one listen is
+    recorded per fetch from the start (no Range, or ``bytes=0-``), not one per range."""
+    if not byte_range:
+        return True
+    return byte_range.replace(" ", "").startswith("bytes=0-")

@@ -1,0 +1,61 @@
+"""The consoles: pages for people (agents, managers, admins), signed in with a session.
+
+Each area is a module with a blueprint ``bp`` named ``console_<area>``; to add one, write
+``ivr/web/pages/<area>.py`` and add its name to ``AREAS``. ``register`` puts every one of them
+behind CSRF checks and the security headers (``ivr.web.pages.security``), and a test checks
+that every view of theirs carries a role (``@page_role``), except signing in itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from flask import Flask, current_app
+
+from ivr.config import Settings
+from ivr.core.access import Role
+from ivr.web.pages import security
+from ivr.web.pages.access import login_manager, signed_in
+
+AREAS = ("auth", "admin")
+"""The modules whose blueprints make up the consoles (``ivr.web.pages.<area>``)."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    role: Role
+
+
+NAV = (
+    NavItem("Calls", "console_agent.console", Role.AGENT),
+    NavItem("Wallboard", "console_manager.wallboard", Role.MANAGER),
+    NavItem("Reports", "console_reports.reports", Role.MANAGER),
+    NavItem("Transcripts", "console_audit.search", Role.MANAGER),
+    NavItem("Audit log", "console_admin.audit_log", Role.ADMIN),
+)
+"""The consoles' menu; an item shows to a user whose role may open it, once its page exists."""
+
+
+def register(app: Flask, settings: Settings) -> None:
+    security.configure(app, settings)
+    login_manager.init_app(app)
+    for area in AREAS:
+        bp = import_module(f"{__name__}.{area}").bp
+        app.register_blueprint(bp)
+        security.protect(app, bp.name)
+
+    @app.context_processor
+    def _console_globals() -> dict:
+        return {"console_nav": _nav_for_user, "business_name": settings.business_name}
+
+
+def _nav_for_user() -> list[NavItem]:
+    user = signed_in()
+    if user is None:
+        return []
+    return [
+        item for item in NAV if item.endpoint in current_app.view_functions and user.may(item.role)
+    ]
