@@ -60,12 +60,21 @@ def _open(title: str, description: str, *, height: int = HEIGHT, css: str = "") 
     ]
 
 
+def _steps(top_value: float) -> int:
+    """How many gridline steps divide the axis into round numbers (10 → 5 steps of 2)."""
+    for steps in (4, 5, 2):
+        if (top_value / steps).is_integer():
+            return steps
+    return 1
+
+
 def _y_axis(top_value: float, *, unit: str, label: str) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
+    steps = _steps(top_value)
     parts = []
-    for i in range(5):
-        value = top_value * i / 4
-        y = HEIGHT - BOTTOM - plot_h * i / 4
+    for i in range(steps + 1):
+        value = top_value * i / steps
+        y = HEIGHT - BOTTOM - plot_h * i / steps
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'

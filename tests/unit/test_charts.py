@@ -84,3 +84,15 @@ def test_the_axis_top_is_a_round_number_at_or_above_the_highest_value() -> None:
         50,
         500,
     ]
+
+
+def test_gridlines_fall_on_round_numbers() -> None:
+    root = parsed(bars(["a"], [9], title="t", x_label="x", y_label="y"))
+    assert [t for t in texts(root) if t in {"0", "2", "4", "6", "8", "10"}] == [
+        "0",
+        "2",
+        "4",
+        "6",
+        "8",
+        "10",
+    ]

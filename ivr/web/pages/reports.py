@@ -70,7 +70,7 @@ def duration(seconds: float | None) -> str:
 
 def headline(report: Report) -> list[Figure]:
     q, fcr, rep, tr = report.queue, report.first_contact, report.repeats, report.transfers
-    cb, est = report.callbacks, report.estimates
+    cb = report.callbacks
     per_call = "–" if tr.per_call is None else f"{tr.per_call:.2f}"
     return [
         Figure("calls", "Calls", str(q.calls), f"{q.offered} joined the line"),
@@ -112,14 +112,21 @@ def headline(report: Report) -> list[Figure]:
             percent(cb.kept_rate),
             f"{cb.promised} promised, {cb.kept} kept, {cb.late} late, {cb.missed} missed",
         ),
-        Figure(
-            "estimates",
-            "Wait estimates",
-            f"{percent(est.within_p90)} within P90",
-            f"bias {duration(est.bias_seconds)}, off by {duration(est.mean_absolute_error_seconds)}"
-            f" on average ({est.measured} of {est.spoken} measured)",
-        ),
+        _estimates_figure(report),
     ]
+
+
+def _estimates_figure(report: Report) -> Figure:
+    est = report.estimates
+    if not est.measured:
+        return Figure("estimates", "Wait estimates", "–", f"{est.spoken} spoken, none measured")
+    return Figure(
+        "estimates",
+        "Wait estimates within P90",
+        percent(est.within_p90),
+        f"bias {duration(est.bias_seconds)}, off by {duration(est.mean_absolute_error_seconds)}"
+        f" on average ({est.measured} of {est.spoken} measured)",
+    )
 
 
 def charts(report: Report) -> dict[str, Markup]:
