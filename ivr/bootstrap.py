@@ -30,6 +30,7 @@ from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
 from ivr.adapters.sql.users import SqlUsers
+from ivr.adapters.sql.wallboard import SqlOpenCallbacks
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -48,6 +49,7 @@ from ivr.services.recordings import Recordings
 from ivr.services.reports import ManagerReports
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
+from ivr.services.wallboard import WallboardService
 from ivr.web.links import PublicUrls
 
 
@@ -281,6 +283,28 @@ class Services:
             ),
             zone=ZoneInfo(self.business_zone),
             clock=self.clock,
+        )
+
+    def queue_names(self) -> list[str]:
+        """Every queue a flow can send callers to, and any the line holds callers for."""
+        names = {
+            step.queue
+            for flow in self.flows.values()
+            for step in flow.steps.values()
+            if isinstance(step, QueueStep)
+        }
+        return sorted(names | set(self.line.queue_names()))
+
+    @cached_property
+    def wallboard(self) -> WallboardService:
+        return WallboardService(
+            snapshot=self.waiting.snapshot,
+            queue_names=self.queue_names,
+            agents=self.agent_admin.agents,
+            live_states=self.line.agent_states,
+            open_callbacks=SqlOpenCallbacks(self.database).due_by,
+            service_level=lambda now: None,
+            clock=self.line_clock,
         )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).

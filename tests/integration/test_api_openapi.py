@@ -117,6 +117,7 @@ EXAMPLES = {
     ("get", "/reports"): {"query_string": {"from": "2026-11-25", "to": "2026-12-01"}},
     ("get", "/reports/root-causes"): {"query_string": {"from": "2026-12-01"}},
     ("get", "/reports/outreach.csv"): {"query_string": {"category": "billing"}},
+    ("get", "/wallboard"): {},
 }
 """A request each operation should answer with success, on the demo data."""
 

@@ -33,6 +33,7 @@ AREAS = (
     "calls",
     "transcripts",
     "reports",
+    "wallboard",
 )
 """The modules whose routes make up the API (``ivr.web.api.<area>``)."""
 

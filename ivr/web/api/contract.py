@@ -273,6 +273,17 @@ OPERATIONS: tuple[Operation, ...] = (
         "audit log (`outreach.export`: who, the filter, how many rows).",
         tag="reports",
     ),
+    Operation(
+        "get",
+        "/wallboard",
+        "getWallboard",
+        "The contact centre now: waiting, agents by state, callbacks due, service level",
+        role=Role.MANAGER,
+        responses={200: schemas.Wallboard},
+        description="What the manager console's wallboard polls. Agents the live line does "
+        "not know yet show the status stored for them.",
+        tag="queues",
+    ),
 )
 
 

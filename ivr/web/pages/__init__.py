@@ -18,7 +18,7 @@ from ivr.core.access import Role
 from ivr.web.pages import security
 from ivr.web.pages.access import login_manager, signed_in
 
-AREAS = ("auth", "admin", "reports")
+AREAS = ("auth", "admin", "manager", "reports")
 """The modules whose blueprints make up the consoles (``ivr.web.pages.<area>``)."""
 
 
