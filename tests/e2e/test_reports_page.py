@@ -110,7 +110,7 @@ def test_a_manager_reads_a_weeks_figures_and_charts(served, page) -> None:
     login(page, base_url, manager.email, manager.password)
     page.console_errors.clear()  # signing in lands on the home page, which is not this one's
 
-    page.goto(base_url + "/manager/reports")
+    page.goto(base_url + "/console/manager/reports")
     page.fill("#from", "2026-11-25")
     page.fill("#to", "2026-12-01")
     page.click("#report-range button[type=submit]")

@@ -53,7 +53,7 @@ def manager(app):
 
 
 def test_a_manager_sees_the_figures_and_charts_of_the_days_asked_for(manager, calls) -> None:
-    page = manager.get("/manager/reports?from=2026-11-25&to=2026-12-01")
+    page = manager.get("/console/manager/reports?from=2026-11-25&to=2026-12-01")
     assert page.status_code == 200
     html = page.text
     assert figure(html, "calls") == "4"
@@ -66,14 +66,14 @@ def test_a_manager_sees_the_figures_and_charts_of_the_days_asked_for(manager, ca
 
 
 def test_the_page_has_no_inline_style_or_script_the_policy_would_block(manager, calls) -> None:
-    page = manager.get("/manager/reports")
+    page = manager.get("/console/manager/reports")
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert " style=" not in page.text
     assert "<script" not in page.text
 
 
 def test_a_bad_range_is_said_on_the_page_with_a_400(manager) -> None:
-    page = manager.get("/manager/reports?from=2026-12-07&to=2026-12-01")
+    page = manager.get("/console/manager/reports?from=2026-12-07&to=2026-12-01")
     assert page.status_code == 400
     assert "before it starts" in page.text
 
@@ -81,7 +81,7 @@ def test_a_bad_range_is_said_on_the_page_with_a_400(manager) -> None:
 def test_an_agent_may_not_open_the_reports(app) -> None:
     client = app.test_client()
     sign_in(client, make_user(app.extensions["ivr"], Role.AGENT))
-    assert client.get("/manager/reports").status_code == 403
+    assert client.get("/console/manager/reports").status_code == 403
 
 
 def test_the_outreach_link_downloads_the_csv_and_audits_the_manager(app, manager, calls) -> None:

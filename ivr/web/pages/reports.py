@@ -1,4 +1,4 @@
-"""``/manager/reports``: the manager's report for a range of days, as a page.
+"""``/console/manager/reports``: the manager's report for a range of days, as a page.
 
 The figures are the JSON API's (``ivr.services.reports``), drawn with ``ivr.web.charts``;
 this module only reads the form and chooses how each figure is said ("82%", "1 min 5 s").
@@ -20,7 +20,7 @@ from ivr.web.api.reports import outreach_path
 from ivr.web.charts import Series, bar_list, bars, histogram, stacked_bars
 from ivr.web.pages.access import page_role
 
-bp = Blueprint("console_reports", __name__, url_prefix="/manager")
+bp = Blueprint("console_reports", __name__, url_prefix="/console/manager")
 
 
 @dataclass(frozen=True)
