@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from zoneinfo import ZoneInfo
 
 from redis import Redis
 from twilio.request_validator import RequestValidator
@@ -45,6 +46,7 @@ from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.dispatch import Dispatcher
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
+from ivr.services.reports import ManagerReports
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
 from ivr.services.voice_tokens import VoiceTokens
@@ -280,6 +282,22 @@ class Services:
     @cached_property
     def audit_log(self) -> SqlAuditLog:
         return SqlAuditLog(self.database)
+
+    @cached_property
+    def reports(self) -> ManagerReports:
+        """The manager's reports (issue 6), on the business's days."""
+        from ivr.adapters.sql.report_rows import SqlReportSource
+        from ivr.core.reports.summary import ReportSettings
+
+        return ManagerReports(
+            SqlReportSource(self.database),
+            ReportSettings(
+                service_level_seconds=self.settings.queue.service_level_seconds,
+                case_days=self.settings.recording.case_days,
+            ),
+            zone=ZoneInfo(self.business_zone),
+            clock=self.clock,
+        )
 
     def queue_names(self) -> list[str]:
         """Every queue a flow can send callers to, and any the line holds callers for."""

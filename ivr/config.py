@@ -48,6 +48,9 @@ class QueueSettings:
     """IVR_CALLBACK_HOURS: when callbacks may ring a customer, in the customer's time zone."""
     sweep_seconds: int = 15
     """IVR_SWEEP_SECONDS: how often the sweep repairs what a lost event left behind."""
+    service_level_seconds: int = 20
+    """IVR_SERVICE_LEVEL_SECONDS: the reports' service level is the share of callers answered
+    within this many seconds (the industry's 80/20 uses 20)."""
 
 
 _QUEUE_LIMITS = {
@@ -58,6 +61,7 @@ _QUEUE_LIMITS = {
     "IVR_WRAP_UP_SECONDS": ("wrap_up_seconds", 0, 900),
     "IVR_NOT_READY_SECONDS": ("not_ready_seconds", 0, 3600),
     "IVR_SWEEP_SECONDS": ("sweep_seconds", 2, 300),
+    "IVR_SERVICE_LEVEL_SECONDS": ("service_level_seconds", 1, 3600),
 }
 
 

@@ -55,6 +55,9 @@ def test_it_documents_every_route_of_the_issue(served: dict) -> None:
         ("get", "/customers"),
         ("get", "/transcripts"),
         ("get", "/recordings/{recording_sid}/audio"),
+        ("get", "/reports"),
+        ("get", "/reports/root-causes"),
+        ("get", "/reports/outreach.csv"),
     }
     assert served["servers"] == [{"url": "/api/v1"}]
 
@@ -111,6 +114,9 @@ EXAMPLES = {
     ("put", "/calls/{call_sid}/disposition"): {"json": {"disposition": "resolved"}},
     ("get", "/transcripts"): {"query_string": {"q": "billing", "limit": "5"}},
     ("get", "/recordings/{recording_sid}/audio"): {},
+    ("get", "/reports"): {"query_string": {"from": "2026-11-25", "to": "2026-12-01"}},
+    ("get", "/reports/root-causes"): {"query_string": {"from": "2026-12-01"}},
+    ("get", "/reports/outreach.csv"): {"query_string": {"category": "billing"}},
     ("get", "/wallboard"): {},
 }
 NOT_FOR_TOKENS = {("post", "/voice/token")}

@@ -32,6 +32,7 @@ AREAS = (
     "queues",
     "calls",
     "transcripts",
+    "reports",
     "wallboard",
     "voice",
 )

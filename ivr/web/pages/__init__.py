@@ -19,7 +19,7 @@ from ivr.web.click_to_call import hooks_for_blueprint
 from ivr.web.pages import security
 from ivr.web.pages.access import login_manager, signed_in
 
-AREAS = ("auth", "admin", "manager")
+AREAS = ("auth", "admin", "manager", "reports")
 """The modules whose blueprints make up the consoles (``ivr.web.pages.<area>``)."""
 
 
