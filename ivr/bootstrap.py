@@ -317,7 +317,7 @@ class Services:
             agents=self.agent_admin.agents,
             live_states=self.line.agent_states,
             open_callbacks=SqlOpenCallbacks(self.database).due_by,
-            service_level=lambda now: None,
+            service_level=self.reports.service_level_today,
             clock=self.line_clock,
         )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ivr.core.queueing import AgentState
+from ivr.core.reports.calls import ServiceLevelCounts
 
 STATE_ORDER = (
     AgentState.AVAILABLE,
@@ -59,16 +60,6 @@ class BoardQueue:
 
 
 @dataclass(frozen=True)
-class ServiceLevelToday:
-    threshold_seconds: int
-    answered: int
-    answered_within: int
-    abandoned_after: int
-    level: float | None
-    """answered within / (answered + abandoned after the threshold); None with no calls."""
-
-
-@dataclass(frozen=True)
 class Board:
     at: datetime
     queues: list[BoardQueue]
@@ -77,7 +68,8 @@ class Board:
     callbacks_due: list[CallbackDue]
     callbacks_due_soon: int
     callbacks_overdue: int
-    service_level: ServiceLevelToday | None
+    service_level: ServiceLevelCounts | None
+    """Today so far, in the business's time zone (``ivr.core.reports.calls``)."""
 
     @property
     def waiting(self) -> int:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from ivr.core.reports.calls import ServiceLevelCounts, service_level_counts
 from ivr.core.reports.period import BadPeriod, Period
 from ivr.core.reports.reasons import meaningful_words
 from ivr.core.reports.resolution import repeat_calls
@@ -46,6 +47,13 @@ class ManagerReports:
     def period(self, first: str | None, last: str | None) -> Period:
         """The period a person asked for; raises ``BadPeriod`` saying what is wrong."""
         return Period.parse(first, last, zone=self.zone, today=self.today())
+
+    def service_level_today(self, now: datetime) -> ServiceLevelCounts:
+        """The wallboard's service level: callers who joined the line since midnight (the
+        business's), by the same definition as the reports'."""
+        midnight = now.astimezone(self.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        calls = self._source.joined_line_since(midnight)
+        return service_level_counts(calls, threshold_seconds=self.settings.service_level_seconds)
 
     def report(self, period: Period) -> Report:
         rows = self._source.rows(period, lookback_days=self.settings.case_days)

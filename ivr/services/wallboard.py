@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ivr.core.ports import Clock
+from ivr.core.reports.calls import ServiceLevelCounts
 from ivr.core.wallboard import (
     DUE_SOON_MINUTES,
     Board,
     BoardQueue,
-    ServiceLevelToday,
     board_agents,
     callbacks_due,
     count_by_state,
@@ -28,7 +28,7 @@ class WallboardService:
     live_states: Callable[[], dict]
     """``RedisWaitingLine.agent_states``: id → (state, entry, since epoch seconds)."""
     open_callbacks: Callable[[datetime], list]
-    service_level: Callable[[datetime], ServiceLevelToday | None]
+    service_level: Callable[[datetime], ServiceLevelCounts | None]
     clock: Clock
 
     def board(self) -> Board:

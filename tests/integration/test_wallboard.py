@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ivr.adapters.sql.models import Callback
+from ivr.adapters.sql.models import Call, Callback
 from ivr.core.wallboard import DUE_SOON_MINUTES
 from tests.api import Api
 from tests.helpers import FixedClock
@@ -60,6 +60,41 @@ def test_the_wallboard_shows_the_line_the_agents_and_the_promises_coming_due(app
     assert [c["number"] for c in board["callbacks_due"]] == ["+14155550123", "+14155550124"]
     assert [c["overdue"] for c in board["callbacks_due"]] == [True, False]
     assert (board["callbacks_overdue"], board["callbacks_due_soon"]) == (1, 1)
+
+
+def joined(app, sid: str, *, minutes_ago: int, waited: int, answered: bool) -> None:
+    with app.extensions["ivr"].database.unit_of_work() as session:
+        session.add(
+            Call(
+                call_sid=sid,
+                from_number="+14155550199",
+                started_at=NOW - timedelta(minutes=minutes_ago, seconds=30),
+                queued_at=NOW - timedelta(minutes=minutes_ago),
+                wait_seconds=waited,
+                agent_id=agent_ids(app)[0] if answered else None,
+                outcome="answered-by-agent" if answered else "abandoned",
+                status="completed",
+            )
+        )
+
+
+def test_the_service_level_counts_todays_callers_in_the_business_time_zone(app, api) -> None:
+    joined(app, "CA-soon", minutes_ago=30, waited=12, answered=True)
+    joined(app, "CA-late", minutes_ago=40, waited=45, answered=True)
+    joined(app, "CA-gave-up", minutes_ago=50, waited=90, answered=False)
+    joined(app, "CA-wrong-number", minutes_ago=55, waited=4, answered=False)  # not counted
+    # 15:00 UTC is 10:00 in New York: a caller at 04:00 UTC was yesterday there.
+    joined(app, "CA-yesterday", minutes_ago=11 * 60, waited=5, answered=True)
+
+    level = api.get("/wallboard", role="manager").get_json()["service_level"]
+
+    assert level == {
+        "threshold_seconds": 20,
+        "answered": 2,
+        "answered_within": 1,
+        "abandoned_after": 1,
+        "level": pytest.approx(1 / 3),
+    }
 
 
 def test_agents_may_not_see_the_wallboard(api) -> None:

@@ -15,7 +15,7 @@ deliberate for ``calls``, whose every index costs the webhooks' hottest INSERT.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
@@ -87,6 +87,20 @@ def _customer_leg() -> ColumnElement[bool]:
 class SqlReportSource:
     def __init__(self, database: Database) -> None:
         self._db = database
+
+    def joined_line_since(self, moment: datetime) -> tuple[CallRow, ...]:
+        """Customers' calls that joined the line since ``moment`` (the wallboard's day so
+        far): read through the partial index ``ix_calls_joined_line``, so a wallboard
+        polling every few seconds reads today's callers, not the table."""
+        with self._db.unit_of_work() as session:
+            return tuple(
+                CallRow(**row._mapping)
+                for row in session.execute(
+                    select(*_CALL_COLUMNS).where(
+                        Call.queued_at.is_not(None), Call.queued_at >= moment, _customer_leg()
+                    )
+                )
+            )
 
     def rows(self, period: Period, *, lookback_days: int) -> ReportRows:
         start, end = period.starts_at, period.ends_at

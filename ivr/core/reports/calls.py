@@ -146,7 +146,30 @@ def service_level(calls: Iterable[CallRow], *, threshold_seconds: int) -> float 
     them (the abandon buckets still show them). Callbacks and voicemails are left out (the
     caller chose them), and so is an answer whose wait was never recorded. None when no call
     counts."""
-    within = late = 0
+    counts = service_level_counts(calls, threshold_seconds=threshold_seconds)
+    return counts.level
+
+
+@dataclass(frozen=True)
+class ServiceLevelCounts:
+    threshold_seconds: int
+    answered_within: int
+    answered_late: int
+    abandoned_after: int
+
+    @property
+    def answered(self) -> int:
+        return self.answered_within + self.answered_late
+
+    @property
+    def level(self) -> float | None:
+        total = self.answered + self.abandoned_after
+        return self.answered_within / total if total else None
+
+
+def service_level_counts(calls: Iterable[CallRow], *, threshold_seconds: int) -> ServiceLevelCounts:
+    """What ``service_level`` divides: answered within T, answered later, abandoned after T."""
+    within = late = abandoned_after = 0
     for call in calls:
         kind = fate(call)
         wait = waited_seconds(call)
@@ -156,9 +179,8 @@ def service_level(calls: Iterable[CallRow], *, threshold_seconds: int) -> float 
             else:
                 late += 1
         elif kind is Fate.ABANDONED and (wait is None or wait > threshold_seconds):
-            late += 1
-    total = within + late
-    return within / total if total else None
+            abandoned_after += 1
+    return ServiceLevelCounts(threshold_seconds, within, late, abandoned_after)
 
 
 def abandon_buckets(waits: Iterable[int]) -> tuple[tuple[str, int], ...]:

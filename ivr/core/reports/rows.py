@@ -119,3 +119,7 @@ class ReportSource(Protocol):
     def rows(self, period: Period, *, lookback_days: int) -> ReportRows:
         """The rows of ``period``, with the calls of ``lookback_days`` before it."""
         ...
+
+    def joined_line_since(self, moment: datetime) -> tuple[CallRow, ...]:
+        """Customers' calls that joined the line since ``moment``."""
+        ...
