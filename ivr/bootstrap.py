@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from zoneinfo import ZoneInfo
 
 from redis import Redis
 from twilio.request_validator import RequestValidator
@@ -31,6 +32,7 @@ from ivr.adapters.sql.search import SqlTranscriptSearch
 from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
 from ivr.adapters.sql.users import SqlUsers
+from ivr.adapters.sql.wallboard import SqlOpenCallbacks
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -47,8 +49,11 @@ from ivr.services.dispatch import Dispatcher
 from ivr.services.qa import CallReviews
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
+from ivr.services.reports import ManagerReports
 from ivr.services.transcription import Transcription
 from ivr.services.voice import VoiceCalls
+from ivr.services.voice_tokens import VoiceTokens
+from ivr.services.wallboard import WallboardService
 from ivr.web.links import PublicUrls
 
 
@@ -249,6 +254,19 @@ class Services:
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
 
+    # Browser phones (issue 6): access tokens for the Voice JavaScript SDK.
+
+    @cached_property
+    def voice_tokens(self) -> VoiceTokens | None:
+        """None without TWILIO_API_KEY & co.: agents then answer on their phone numbers.
+        Real time (the line's clock): the carrier checks a token's expiry on its own clock."""
+        s = self.settings
+        if s.voice_sdk is None:
+            return None
+        from ivr.adapters.twilio_tokens import TwilioAccessTokens
+
+        return VoiceTokens(TwilioAccessTokens(s.twilio_account_sid, s.voice_sdk), self.line_clock)
+
     # The consoles (ivr/web/pages): who signs in, and the audit log.
 
     passwords: Argon2Passwords = field(default_factory=Argon2Passwords)
@@ -277,6 +295,44 @@ class Services:
     @cached_property
     def call_reviews(self) -> CallReviews:
         return CallReviews(SqlQaReviews(self.database), self.line_clock)
+
+    @cached_property
+    def reports(self) -> ManagerReports:
+        """The manager's reports (issue 6), on the business's days."""
+        from ivr.adapters.sql.report_rows import SqlReportSource
+        from ivr.core.reports.summary import ReportSettings
+
+        return ManagerReports(
+            SqlReportSource(self.database),
+            ReportSettings(
+                service_level_seconds=self.settings.queue.service_level_seconds,
+                case_days=self.settings.recording.case_days,
+            ),
+            zone=ZoneInfo(self.business_zone),
+            clock=self.clock,
+        )
+
+    def queue_names(self) -> list[str]:
+        """Every queue a flow can send callers to, and any the line holds callers for."""
+        names = {
+            step.queue
+            for flow in self.flows.values()
+            for step in flow.steps.values()
+            if isinstance(step, QueueStep)
+        }
+        return sorted(names | set(self.line.queue_names()))
+
+    @cached_property
+    def wallboard(self) -> WallboardService:
+        return WallboardService(
+            snapshot=self.waiting.snapshot,
+            queue_names=self.queue_names,
+            agents=self.agent_admin.agents,
+            live_states=self.line.agent_states,
+            open_callbacks=SqlOpenCallbacks(self.database).due_by,
+            service_level=self.reports.service_level_today,
+            clock=self.line_clock,
+        )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).
 

@@ -32,6 +32,9 @@ AREAS = (
     "queues",
     "calls",
     "transcripts",
+    "reports",
+    "wallboard",
+    "voice",
     "reviews",
 )
 """The modules whose routes make up the API (``ivr.web.api.<area>``)."""
