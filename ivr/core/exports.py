@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from ivr.core.qa import SCORECARD, QaReview
 
@@ -102,49 +102,3 @@ def reviews_csv(reviews: Iterable[QaReview], *, zone: tzinfo | None = None) -> s
         )
 
     return to_csv(REVIEW_COLUMNS, (row(review) for review in reviews), zone=zone)
-
-
-MAX_PERIOD_DAYS = 366
-DEFAULT_PERIOD_DAYS = 30
-
-
-@dataclass(frozen=True)
-class ExportPeriod:
-    """Whole days in the business's time zone, ``first`` to ``last`` inclusive."""
-
-    first: date
-    last: date
-    zone: tzinfo
-
-    @property
-    def start(self) -> datetime:
-        return datetime.combine(self.first, time.min, self.zone).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        """Exclusive: midnight after ``last``."""
-        return datetime.combine(self.last + timedelta(days=1), time.min, self.zone).astimezone(UTC)
-
-
-def export_period(
-    first: str | None, last: str | None, *, today: date, zone: tzinfo
-) -> ExportPeriod:
-    """``?from=2026-11-01&to=2026-11-30`` as a period; either may be left out (the last 30 days
-    up to today). Raises ``ValueError`` saying which value is wrong and why."""
-    try:
-        last_day = date.fromisoformat(last) if last else today
-    except ValueError:
-        raise ValueError(f"to={last!r} is not a date (YYYY-MM-DD)") from None
-    try:
-        first_day = (
-            date.fromisoformat(first)
-            if first
-            else last_day - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        )
-    except ValueError:
-        raise ValueError(f"from={first!r} is not a date (YYYY-MM-DD)") from None
-    if first_day > last_day:
-        raise ValueError(f"from={first_day} is after to={last_day}")
-    if (last_day - first_day).days >= MAX_PERIOD_DAYS:
-        raise ValueError(f"at most {MAX_PERIOD_DAYS} days at once")
-    return ExportPeriod(first_day, last_day, zone)

@@ -356,4 +356,4 @@ def test_the_reviews_export_has_scores_and_flags_and_is_audited(manager, service
 def test_a_reviews_export_with_a_bad_date_says_which(manager) -> None:
     response = manager.get("/console/reviews/export.csv?from=last-week")
     assert response.status_code == 422
-    assert "from='last-week' is not a date (YYYY-MM-DD)" in response.text
+    assert "from='last-week' is not a date such as 2026-12-01 (YYYY-MM-DD)" in response.text

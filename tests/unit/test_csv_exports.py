@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ivr.core.exports import (
-    ExportPeriod,
     TranscriptExportRow,
-    export_period,
     reviews_csv,
     safe_cell,
     transcripts_csv,
@@ -106,28 +104,3 @@ def test_the_reviews_csv_has_each_criterion_the_total_and_the_flags() -> None:
         "flags": "coaching compliance-risk",
         "comment": "'-forgot the notice",
     }
-
-
-def test_an_export_period_is_whole_days_in_the_business_zone() -> None:
-    period = export_period("2026-11-01", "2026-11-30", today=date(2026, 12, 5), zone=NEW_YORK)
-    assert period.start == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)  # midnight EDT
-    assert period.end == datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # midnight EST, exclusive
-
-
-def test_without_dates_the_period_is_the_last_thirty_days() -> None:
-    period = export_period(None, None, today=date(2026, 12, 5), zone=UTC)
-    assert period == ExportPeriod(date(2026, 11, 6), date(2026, 12, 5), UTC)
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "message"),
-    [
-        ("yesterday", None, "from='yesterday' is not a date (YYYY-MM-DD)"),
-        (None, "2026-13-01", "to='2026-13-01' is not a date (YYYY-MM-DD)"),
-        ("2026-12-02", "2026-12-01", "from=2026-12-02 is after to=2026-12-01"),
-        ("2024-01-01", "2026-01-01", "at most 366 days at once"),
-    ],
-)
-def test_a_bad_period_says_what_is_wrong(first, last, message) -> None:
-    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        export_period(first, last, today=date(2026, 12, 5), zone=UTC)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
+from ivr.core.exports import safe_cell
 from ivr.core.reports.calls import caller_key, customer_calls, customer_number
 from ivr.core.reports.reasons import reason_group, word_counts
 from ivr.core.reports.resolution import unresolved
@@ -151,20 +151,8 @@ OUTREACH_COLUMNS = (
     "open_case_reason",
 )
 
-_E164 = re.compile(r"^\+[1-9]\d{5,14}$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A value a spreadsheet shows as text: customers' words (and names) that start like a
-    formula (``=HYPERLINK(...)``) get a leading ``'``, so opening the list runs nothing. A
-    plain E.164 number is left as it is: ``+`` and digits compute nothing."""
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, datetime) else str(value)
-    if text.startswith(_FORMULA_START) and not _E164.match(text):
-        return "'" + text
-    return text
+_cell = safe_cell
+"""One guard against formulas in every export (``ivr.core.exports``)."""
 
 
 def outreach_csv(affected: Iterable[AffectedCustomer], *, zone: tzinfo | None = None) -> str:

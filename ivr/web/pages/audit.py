@@ -33,8 +33,9 @@ from markupsafe import Markup
 from ivr.core.access import Role
 from ivr.core.audit import AuditAction
 from ivr.core.call_audit import clock_time
-from ivr.core.exports import export_period, reviews_csv, transcripts_csv
+from ivr.core.exports import reviews_csv, transcripts_csv
 from ivr.core.qa import POINT_LABELS, SCORECARD, InvalidReview
+from ivr.core.reports.period import BadPeriod, Period
 from ivr.core.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchHit, SearchQuery, Snippet
 from ivr.services.qa import UnknownCall
 from ivr.web.pages.access import audit, page_role, signed_in
@@ -123,7 +124,7 @@ def search() -> tuple[str, int] | str:
         more=more,
         when=_when,
         said=_said,
-        period=export_period(None, None, today=today, zone=_zone()),
+        period=Period.parse(None, None, zone=_zone(), today=today),
     )
     return (body, 422) if asked and problem else body
 
@@ -222,12 +223,12 @@ def export_reviews() -> Response:
     services = _services()
     today = services.line_clock.now().astimezone(_zone()).date()
     try:
-        period = export_period(
-            request.args.get("from"), request.args.get("to"), today=today, zone=_zone()
+        period = Period.parse(
+            request.args.get("from"), request.args.get("to"), zone=_zone(), today=today
         )
-    except ValueError as error:
+    except BadPeriod as error:
         return Response(f"{error}\n", 422, mimetype="text/plain")
-    reviews = services.call_reviews.between(period.start, period.end)
+    reviews = services.call_reviews.between(period.starts_at, period.ends_at)
     audit(
         AuditAction.REVIEWS_EXPORT,
         f"reviews:{period.first}..{period.last}",
