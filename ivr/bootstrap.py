@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, partial
+from zoneinfo import ZoneInfo
 
 from redis import Redis
 from twilio.request_validator import RequestValidator
@@ -17,6 +18,7 @@ from ivr.adapters.speech.models import ModelCache
 from ivr.adapters.speech.vosk import VoskTranscriber
 from ivr.adapters.sql.audio_access import SqlAudioAccess
 from ivr.adapters.sql.audit import SqlAuditLog
+from ivr.adapters.sql.call_audit import SqlCallAudit
 from ivr.adapters.sql.callbacks import SqlCallbackBook
 from ivr.adapters.sql.cases import SqlCaseRecords
 from ivr.adapters.sql.click_to_call import SqlClickToCallRecords
@@ -24,6 +26,7 @@ from ivr.adapters.sql.console import SqlAgentConsole
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.directory import SqlAgentDirectory
 from ivr.adapters.sql.notes import SqlCallNotes
+from ivr.adapters.sql.qa_reviews import SqlQaReviews
 from ivr.adapters.sql.queue_records import SqlQueueRecords
 from ivr.adapters.sql.records import SqlCallRecords
 from ivr.adapters.sql.reports import SqlCallbackReports, SqlCustomerHistory
@@ -32,6 +35,7 @@ from ivr.adapters.sql.tokens import SqlApiTokens
 from ivr.adapters.sql.transcripts import SqlTranscripts
 from ivr.adapters.sql.transfers import SqlTransfers
 from ivr.adapters.sql.users import SqlUsers
+from ivr.adapters.sql.wallboard import SqlOpenCallbacks
 from ivr.adapters.twilio_rest import TwilioCarrier, make_client
 from ivr.config import ConfigError, Settings
 from ivr.core.callbacks import CallingHours
@@ -46,11 +50,15 @@ from ivr.services.agents import AgentAdmin
 from ivr.services.click_to_call import CLAIM_TTL_SECONDS, ClickToCall
 from ivr.services.console import AgentConsole
 from ivr.services.dispatch import Dispatcher
+from ivr.services.qa import CallReviews
 from ivr.services.queue import WaitingCalls
 from ivr.services.recordings import Recordings
+from ivr.services.reports import ManagerReports
 from ivr.services.transcription import Transcription
 from ivr.services.transfers import Transfers
 from ivr.services.voice import VoiceCalls
+from ivr.services.voice_tokens import VoiceTokens
+from ivr.services.wallboard import WallboardService
 from ivr.web.links import PublicUrls
 
 
@@ -252,6 +260,19 @@ class Services:
     def audio_access(self) -> SqlAudioAccess:
         return SqlAudioAccess(self.database)
 
+    # Browser phones (issue 6): access tokens for the Voice JavaScript SDK.
+
+    @cached_property
+    def voice_tokens(self) -> VoiceTokens | None:
+        """None without TWILIO_API_KEY & co.: agents then answer on their phone numbers.
+        Real time (the line's clock): the carrier checks a token's expiry on its own clock."""
+        s = self.settings
+        if s.voice_sdk is None:
+            return None
+        from ivr.adapters.twilio_tokens import TwilioAccessTokens
+
+        return VoiceTokens(TwilioAccessTokens(s.twilio_account_sid, s.voice_sdk), self.line_clock)
+
     # The consoles (ivr/web/pages): who signs in, and the audit log.
 
     passwords: Argon2Passwords = field(default_factory=Argon2Passwords)
@@ -305,6 +326,54 @@ class Services:
             flows=self.flows,
             default_flow=self.settings.default_flow,
             settings=self.settings.queue,
+        )
+
+    # Transcript audit (issue 6): the call page, QA reviews.
+
+    @cached_property
+    def call_audit(self) -> SqlCallAudit:
+        return SqlCallAudit(self.database, self.settings.recording.directory)
+
+    @cached_property
+    def call_reviews(self) -> CallReviews:
+        return CallReviews(SqlQaReviews(self.database), self.line_clock)
+
+    @cached_property
+    def reports(self) -> ManagerReports:
+        """The manager's reports (issue 6), on the business's days."""
+        from ivr.adapters.sql.report_rows import SqlReportSource
+        from ivr.core.reports.summary import ReportSettings
+
+        return ManagerReports(
+            SqlReportSource(self.database),
+            ReportSettings(
+                service_level_seconds=self.settings.queue.service_level_seconds,
+                case_days=self.settings.recording.case_days,
+            ),
+            zone=ZoneInfo(self.business_zone),
+            clock=self.clock,
+        )
+
+    def queue_names(self) -> list[str]:
+        """Every queue a flow can send callers to, and any the line holds callers for."""
+        names = {
+            step.queue
+            for flow in self.flows.values()
+            for step in flow.steps.values()
+            if isinstance(step, QueueStep)
+        }
+        return sorted(names | set(self.line.queue_names()))
+
+    @cached_property
+    def wallboard(self) -> WallboardService:
+        return WallboardService(
+            snapshot=self.waiting.snapshot,
+            queue_names=self.queue_names,
+            agents=self.agent_admin.agents,
+            live_states=self.line.agent_states,
+            open_callbacks=SqlOpenCallbacks(self.database).due_by,
+            service_level=self.reports.service_level_today,
+            clock=self.line_clock,
         )
 
     # Transcription (workers.transcribe, ``ivr transcriber``, ``ivr models``).

@@ -136,7 +136,10 @@ def sandbox(
     status_callback: str | None,
     time_scale: float,
 ) -> None:
-    """Run the local Twilio-compatible carrier and its phone page."""
+    """Run the local Twilio-compatible carrier and its phone page.
+
+    With TWILIO_API_KEY and TWILIO_API_SECRET set, the sandbox knows that API key, so the
+    access tokens the app mints for browser phones register with it."""
     from ivr.sandbox.serve import run
 
     env = os.environ
@@ -159,7 +162,13 @@ def sandbox(
             }
         },
         time_scale=time_scale,
+        api_keys=_api_keys(env),
     )
+
+
+def _api_keys(env) -> dict[str, str]:
+    key, secret = env.get("TWILIO_API_KEY", "").strip(), env.get("TWILIO_API_SECRET", "").strip()
+    return {key: secret} if key and secret else {}
 
 
 @main.command("demo", with_appcontext=False)

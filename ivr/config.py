@@ -51,6 +51,9 @@ class QueueSettings:
     """IVR_CALLBACK_HOURS: when callbacks may ring a customer, in the customer's time zone."""
     sweep_seconds: int = 15
     """IVR_SWEEP_SECONDS: how often the sweep repairs what a lost event left behind."""
+    service_level_seconds: int = 20
+    """IVR_SERVICE_LEVEL_SECONDS: the reports' service level is the share of callers answered
+    within this many seconds (the industry's 80/20 uses 20)."""
 
 
 _QUEUE_LIMITS = {
@@ -61,6 +64,7 @@ _QUEUE_LIMITS = {
     "IVR_WRAP_UP_SECONDS": ("wrap_up_seconds", 0, 900),
     "IVR_NOT_READY_SECONDS": ("not_ready_seconds", 0, 3600),
     "IVR_SWEEP_SECONDS": ("sweep_seconds", 2, 300),
+    "IVR_SERVICE_LEVEL_SECONDS": ("service_level_seconds", 1, 3600),
 }
 
 
@@ -127,6 +131,55 @@ def recording_settings(env: Mapping[str, str], instance_path: Path) -> Recording
 
 
 @dataclass(frozen=True)
+class VoiceSdkSettings:
+    """What the app needs to mint access tokens for agents' browser phones (the Voice
+    JavaScript SDK): ``TWILIO_API_KEY``, ``TWILIO_API_SECRET``, ``TWILIO_TWIML_APP_SID``,
+    all three or none. An API key rather than the auth token signs them, so a leaked token
+    secret can be revoked without touching the account."""
+
+    api_key: str
+    """TWILIO_API_KEY: the API key's SID (``SK`` + 32 hex digits); the tokens' issuer."""
+    api_secret: str = field(repr=False)
+    """TWILIO_API_SECRET: its secret, which signs the tokens."""
+    twiml_app_sid: str
+    """TWILIO_TWIML_APP_SID: the TwiML App (``AP`` + 32 hex digits) calls a browser places
+    are handed to (the token's outgoing grant)."""
+
+
+_API_KEY_SID = re.compile(r"^SK[0-9a-fA-F]{32}$")
+_TWIML_APP_SID = re.compile(r"^AP[0-9a-fA-F]{32}$")
+_VOICE_SDK_VARIABLES = ("TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_TWIML_APP_SID")
+API_SECRET_MIN_LENGTH = 32
+
+
+def voice_sdk_settings(env: Mapping[str, str]) -> VoiceSdkSettings | None:
+    """None when none of the three is set: agents then answer on their phone numbers."""
+    values = {name: env.get(name, "").strip() for name in _VOICE_SDK_VARIABLES}
+    missing = [name for name, value in values.items() if not value]
+    if len(missing) == len(values):
+        return None
+    if missing:
+        given = [name for name in _VOICE_SDK_VARIABLES if name not in missing]
+        raise ConfigError(
+            f"{', '.join(missing)} not set while {', '.join(given)} is: browser phones need "
+            f"all three of {', '.join(_VOICE_SDK_VARIABLES)} (or none, for agents on phones)"
+        )
+    key, secret, app = (values[name] for name in _VOICE_SDK_VARIABLES)
+    if not _API_KEY_SID.match(key):
+        raise ConfigError(f"TWILIO_API_KEY={key!r} is not an API key SID (SK + 32 hex digits)")
+    if len(secret) < API_SECRET_MIN_LENGTH:
+        raise ConfigError(
+            f"TWILIO_API_SECRET is too short to be an API key secret "
+            f"({API_SECRET_MIN_LENGTH} characters)"
+        )
+    if not _TWIML_APP_SID.match(app):
+        raise ConfigError(
+            f"TWILIO_TWIML_APP_SID={app!r} is not a TwiML App SID (AP + 32 hex digits)"
+        )
+    return VoiceSdkSettings(api_key=key, api_secret=secret, twiml_app_sid=app)
+
+
+@dataclass(frozen=True)
 class Settings:
     twilio_account_sid: str
     twilio_auth_token: str
@@ -167,6 +220,8 @@ class Settings:
     """``IVR_CATEGORIES``: what an agent may file a call under (root-cause reports group by
     them), in the order the console offers them."""
     extra: dict[str, str] = field(default_factory=dict)
+    voice_sdk: VoiceSdkSettings | None = None
+    """Browser phones' access tokens; None: agents answer on their phone numbers only."""
 
     @property
     def dial_regions(self) -> frozenset[str]:
@@ -266,6 +321,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, instance_path: Path) 
         recording=recording_settings(env, instance_path),
         api_token=api_token,
         categories=categories,
+        voice_sdk=voice_sdk_settings(env),
         **click_to_call,
     )
 

@@ -33,6 +33,7 @@ from ivr.seed import (
 )
 
 DEMO_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+VOICE_SDK_VARIABLES = ("TWILIO_API_KEY", "TWILIO_API_SECRET", "TWILIO_TWIML_APP_SID")
 
 
 def free_port() -> int:
@@ -65,6 +66,15 @@ def demo_environment(web_port: int, sandbox_port: int, redis_port: int) -> dict[
     env = dict(os.environ)
     for name, value in defaults.items():
         env.setdefault(name, value)
+    if not any(env.get(name) for name in VOICE_SDK_VARIABLES):
+        # Browser phones: the sandbox process knows this key (`ivr sandbox` reads the same
+        # variables), so the tokens the app mints register there. All three or none: a key
+        # of the user's own is never paired with a secret made up here.
+        env.update(
+            TWILIO_API_KEY="SK" + secrets.token_hex(16),
+            TWILIO_API_SECRET=secrets.token_hex(16),
+            TWILIO_TWIML_APP_SID="AP" + secrets.token_hex(16),
+        )
     return env
 
 
@@ -151,6 +161,8 @@ def run_demo(*, web_port: int, sandbox_port: int) -> int:
         f"  Known customers:    {customers}\n"
         f"  Web app:            {env['PUBLIC_BASE_URL']}  (/healthz, /metrics)\n"
         f"  Click-to-call demo: {env['PUBLIC_BASE_URL']}/click-to-call/demo\n"
+        f"  Browser phones:     API key {env['TWILIO_API_KEY']}, "
+        f"sandbox endpoints http://127.0.0.1:{sandbox_port}/sandbox/voice/\n"
         f"  Consoles:           {env['PUBLIC_BASE_URL']}/console/  (sign in as:)\n"
         f"{console_logins}"
         "  Ctrl-C stops everything.\n"

@@ -23,6 +23,16 @@ ACCOUNT_SID = "AC" + "ab" * 16
 AUTH_TOKEN = "test-auth-token-" + "0" * 16
 BUSINESS_NUMBER = "+12025550100"
 PUBLIC_BASE_URL = "https://ivr.example.com"
+# Browser phones (the Voice JavaScript SDK): the e2e sandbox knows this key, the app mints with it.
+API_KEY_SID = "SK" + "cd" * 16
+API_KEY_SECRET = "test-api-key-secret-" + "0" * 12
+TWIML_APP_SID = "AP" + "ef" * 16
+VOICE_SDK_ENV = {
+    "TWILIO_API_KEY": API_KEY_SID,
+    "TWILIO_API_SECRET": API_KEY_SECRET,
+    "TWILIO_TWIML_APP_SID": TWIML_APP_SID,
+}
+"""The same, for app processes configured from the environment."""
 
 
 def need(reason: str) -> None:

@@ -14,10 +14,10 @@ from bench.ewt.scenarios import SCENARIOS
 QUICK_SHARE = 0.1
 
 
-def _one(job: tuple[str, int, int | None]):
-    key, seed, callers = job
+def _one(job: tuple[str, int, int | None, int]):
+    key, seed, callers, ages_paths = job
     started = time.perf_counter()
-    result = run_scenario(SCENARIOS[key], seed=seed, callers=callers)
+    result = run_scenario(SCENARIOS[key], seed=seed, callers=callers, ages_oracle_paths=ages_paths)
     return result, time.perf_counter() - started
 
 
@@ -36,12 +36,25 @@ def main(argv: list[str] | None = None) -> int:
         type=_seed_range,
         help="FIRST-LAST: every seed in the range, then each figure's spread over them",
     )
+    parser.add_argument(
+        "--ages-oracle",
+        type=int,
+        default=0,
+        metavar="PATHS",
+        help="also score, on lognormal scenarios, an oracle told the ages of the calls in "
+        "service (Monte Carlo with PATHS paths per estimate; slow)",
+    )
     parser.add_argument("--jobs", type=int, default=min(2, multiprocessing.cpu_count()))
     args = parser.parse_args(argv)
     keys = args.scenario or sorted(SCENARIOS)
     seeds = args.seeds or [args.seed]
     jobs = [
-        (key, seed, int(SCENARIOS[key].callers * QUICK_SHARE) if args.quick else None)
+        (
+            key,
+            seed,
+            int(SCENARIOS[key].callers * QUICK_SHARE) if args.quick else None,
+            args.ages_oracle,
+        )
         for seed in seeds
         for key in keys
     ]

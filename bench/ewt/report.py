@@ -120,6 +120,10 @@ def describe(result: Result) -> str:
             f"   {_short(name):9s}  {str(sc.rmse):21s} {sc.bias:7.1f} {sc.mae:7.1f} {kept:>9s}"
             f" {ratio:>11s}  {versus}"
         )
+    if result.ages_oracle_rmse is not None:
+        lines.append(
+            f"   oracle(ages) RMSE less its Monte Carlo noise: {result.ages_oracle_rmse:.2f}"
+        )
     lines.append(
         f"   mean realised wait {ours.mean_wait:.1f} s (reference {s.reference_mean_wait})"
     )

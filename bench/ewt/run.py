@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean
 
+from bench.ewt.ages import AgesOracle
 from bench.ewt.predictors import (
     Asterisk,
     HeadOfLine,
@@ -64,6 +65,8 @@ class Result:
     learned_patience_seconds: float
     shifts_seen: tuple[int, int]
     """How often ours re-learned the handle time and the patience after seeing them shift."""
+    ages_oracle_rmse: float | None = None
+    """The ages oracle's RMSE less its Monte Carlo noise (``--ages-oracle`` only)."""
 
 
 def predictors_for(scenario: Scenario, **product_options) -> list:
@@ -83,11 +86,30 @@ def predictors_for(scenario: Scenario, **product_options) -> list:
 
 
 def run_scenario(
-    scenario: Scenario, *, seed: int, callers: int | None = None, **product_options
+    scenario: Scenario,
+    *,
+    seed: int,
+    callers: int | None = None,
+    ages_oracle_paths: int = 0,
+    **product_options,
 ) -> Result:
     predictors = predictors_for(scenario, **product_options)
+    ages = None
+    if ages_oracle_paths and scenario.service == "lognormal":
+        ages = AgesOracle(scenario, seed=seed, paths=ages_oracle_paths)
+        predictors.append(ages)
     run = simulate(scenario, predictors, seed=seed, callers=callers)
-    scores = {name: score(run.scored_wait, run.predictions[name]) for name in PREDICTORS}
+    names = PREDICTORS + ((ages.name,) if ages else ())
+    scores = {name: score(run.scored_wait, run.predictions[name]) for name in names}
+    ages_rmse = None
+    if ages:
+        kept = run.kept
+        noise = [ages.noise[i] for i in kept]
+        squared = [
+            (mean - wait) ** 2
+            for (mean, _), wait in zip(run.predictions[ages.name], run.scored_wait, strict=True)
+        ]
+        ages_rmse = math.sqrt(max(fmean(squared) - fmean(noise), 0.0))
     scores[FLOOR] = score(run.scored_wait, queue_length_floor(run.scored_ahead, run.scored_wait))
     paired, lower = paired_rmse_difference(
         run.scored_wait, run.predictions["ours"], run.predictions["asterisk"]
@@ -105,6 +127,7 @@ def run_scenario(
         learned_handle_seconds=predictors[0].last_learned[0],
         learned_patience_seconds=predictors[0].last_learned[1],
         shifts_seen=estimator.changes_seen,
+        ages_oracle_rmse=ages_rmse,
     )
 
 

@@ -38,6 +38,8 @@ class Run:
     scored_ahead: list[int]
     predictions: dict[str, list[tuple[float, float | None]]]
     """By predictor name, aligned with ``scored_wait``."""
+    kept: list[int]
+    """For each scored caller, the index of their estimate among all estimates made."""
 
 
 def service_sampler(scenario: Scenario, rng: random.Random):
@@ -76,6 +78,9 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
     abandoned_hooks = [p.abandoned for p in predictors]
     handled_hooks = [p.handled for p in predictors]
     estimators = [p.estimate for p in predictors]
+    # Optional hooks: which call started and ended service when (an agent's call, by caller).
+    started_hooks = [p.service_started for p in predictors if hasattr(p, "service_started")]
+    ended_hooks = [p.service_ended for p in predictors if hasattr(p, "service_ended")]
 
     heap: list[tuple[float, int, int, int]] = []
     sequence = 0
@@ -96,6 +101,8 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
         nonlocal sequence
         length = service(t)
         handle[caller] = length
+        for hook in started_hooks:
+            hook(caller, t)
         sequence += 1
         heapq.heappush(heap, (t + length, sequence, _DEPARTURE, caller))
 
@@ -143,6 +150,8 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
         elif kind == _DEPARTURE:
             for hook in handled_hooks:
                 hook(handle[caller], t)
+            for hook in ended_hooks:
+                hook(caller, t)
             while line and status[line[0]] != _WAITING:
                 line.popleft()
             if line:
@@ -172,4 +181,5 @@ def simulate(scenario: Scenario, predictors: list, *, seed: int, callers: int | 
         scored_wait=[scored_wait[i] for i in keep],
         scored_ahead=[scored_ahead[i] for i in keep],
         predictions={name: [said[i] for i in keep] for name, said in predictions.items()},
+        kept=keep,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ivr.sandbox import errors, phone, rest, rest_records
+from ivr.sandbox import errors, phone, rest, rest_keys, rest_records, voice_sdk
 from ivr.sandbox.engine import Engine
 
 
@@ -22,7 +22,9 @@ def create_app(engine: Engine) -> Flask:
     app.register_blueprint(rest.bp)
     app.register_blueprint(rest_records.bp)
     app.register_blueprint(rest_records.media)
+    app.register_blueprint(rest_keys.bp)
     app.register_blueprint(phone.bp)
+    app.register_blueprint(voice_sdk.bp)
 
     @app.errorhandler(errors.RestError)
     def rest_error(failure: errors.RestError):

@@ -218,6 +218,8 @@ class Call:
     dequeuing_sid: str | None = None
     """While this call's <Dial><Queue> waits for a dequeued caller: that caller's SID."""
     timeout_seconds: int = 60
+    custom_parameters: dict[str, str] = field(default_factory=dict)
+    """``<Client><Parameter>`` values, shown to a browser phone as ``customParameters``."""
     """How long an outbound leg rings before it is ``no-answer``."""
     session: Any = None
     """The call's ``requests.Session`` (its cookie jar), closed when the call ends."""

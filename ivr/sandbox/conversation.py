@@ -11,7 +11,7 @@ overlap, as people do.
 from __future__ import annotations
 
 from ivr.sandbox import audio
-from ivr.sandbox.call import Bridge, Call, Utterance
+from ivr.sandbox.call import Bridge, Call, Input, Utterance
 from ivr.sandbox.defaults import SPOKEN_WORDS_PER_SECOND
 from ivr.sandbox.engine import Engine
 
@@ -57,6 +57,19 @@ def talk(
             max(0.0, end - engine.clock.seconds()),
         )
     return utterance
+
+
+def speak(engine: Engine, call: Call, text: str) -> bool:
+    """A person on a live phone (the phone page, a browser phone) says ``text``: to the other
+    party while bridged (kept for a ``<Dial record>`` recording), else to the listening
+    Gather. False when nobody was listening."""
+    if call.bridge is not None and (call.listening is None or call.listening.kind == "bridge"):
+        try:
+            talk(engine, call, text, wait=False)
+        except NotBridged:
+            return False
+        return True
+    return engine.give_input(call, Input(kind="speech", text=text))
 
 
 def _live_bridge(call: Call) -> Bridge:

@@ -53,6 +53,17 @@ QUEUE_MAX_SIZE = 1000
 QUEUE_MAX_SIZE_LIMIT = 5000
 QUEUE_NAME_MAX_LENGTH = 64
 
+# Browser phones (the Voice JavaScript SDK stand-in). Real seconds, never scaled: access tokens
+# carry real Unix times, and a browser's liveness is a network matter.
+ACCESS_TOKEN_MAX_TTL_SECONDS = 86400
+"""Twilio refuses an access token valid for longer than 24 hours (20104)."""
+BROWSER_LEASE_SECONDS = 30.0
+"""A registration without an attached event stream stays online this long; the SDK itself
+re-registers every 30 s."""
+BROWSER_HEARTBEAT_SECONDS = 10.0
+"""An event stream sends a comment this often: it renews the lease, and a write to a browser
+that went away ends the stream (and the registration) at once."""
+
 # HTTP, as Twilio does it (never scaled: these are real network waits).
 WEBHOOK_TIMEOUT_SECONDS = 15.0
 WEBHOOK_MAX_HTTP_REDIRECTS = 10

@@ -10,6 +10,8 @@ A device's *policy* says what it does when a call rings it:
 ``failed``    cannot be reached (the call fails)
 ``manual``    rings until a person answers or declines it (phone page or ``answer()``), or until
               the caller gives up; declining gives ``busy``, as a phone's reject button does
+``browser``   a ``client:`` identity a browser phone registered (:mod:`ivr.sandbox.browsers`):
+              rings like ``manual`` while a browser is online, else ``no-answer`` at once
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ivr.sandbox.defaults import (
     RING_SECONDS,
 )
 
-POLICIES = ("human", "machine", "busy", "no-answer", "failed", "manual")
+POLICIES = ("human", "machine", "busy", "no-answer", "failed", "manual", "browser")
 
 
 @dataclass

@@ -92,7 +92,7 @@ def _dial_phones(
     engine, parent = interp.engine, interp.call
     legs: list[Call] = []
     for noun in nouns:
-        address = noun.text.strip()
+        address = _address(noun)
         if not address:
             interp.warn(12200, f"<{noun.name}> without a number or name; skipped", document.url)
             continue
@@ -106,6 +106,7 @@ def _dial_phones(
             parent=parent,
         )
         leg.timeout_seconds = settings.timeout
+        leg.custom_parameters = _custom_parameters(noun)
         callback_url = resolve(document.url, a.text("statusCallback"))
         if callback_url:
             leg.status_callback = StatusCallback(
@@ -165,6 +166,21 @@ def _dial_phones(
                     leg.hangup_reason = "parent"
             parent.bridge = None
             engine.notify()
+
+
+def _address(noun: twiml.Verb) -> str:
+    """The number or identity dialled: ``<Client>alice</Client>`` or, when the client is
+    given parameters, ``<Client><Identity>alice</Identity><Parameter .../></Client>``."""
+    identity = next((c for c in noun.children if c.name == "Identity"), None)
+    return (identity.text if identity is not None else noun.text).strip()
+
+
+def _custom_parameters(noun: twiml.Verb) -> dict[str, str]:
+    return {
+        c.attr("name") or "": c.attr("value") or ""
+        for c in noun.children
+        if c.name == "Parameter" and c.attr("name")
+    }
 
 
 def _hold_bridge(

@@ -17,11 +17,12 @@ Timeouts given to the driver (``timeout=``) are wall-clock seconds, never scaled
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from ivr.sandbox.access_tokens import ApiKey
 from ivr.sandbox.app import create_app
 from ivr.sandbox.devices import normalize_number
 from ivr.sandbox.engine import Engine
@@ -54,6 +55,7 @@ class Sandbox:
         default_policy: str = "human",
         synthesize_speech: bool = True,
         webhook_timeout_seconds: float | None = None,
+        api_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.engine = Engine(
             account_sid=account_sid,
@@ -63,6 +65,8 @@ class Sandbox:
             synthesize_speech=synthesize_speech,
             webhook_timeout_seconds=webhook_timeout_seconds,
         )
+        for key_sid, secret in (api_keys or {}).items():
+            self.engine.add_api_key(key_sid, secret)
         self._app = None
         self._server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
@@ -103,6 +107,16 @@ class Sandbox:
             voice_fallback_url=voice_fallback_url,
             voice_fallback_method=voice_fallback_method.upper(),
         )
+
+    def add_api_key(
+        self, sid: str | None = None, secret: str | None = None, friendly_name: str = ""
+    ) -> ApiKey:
+        """An API key whose secret signs browser phones' access tokens (made up if not given)."""
+        return self.engine.add_api_key(sid, secret, friendly_name)
+
+    def browsers_online(self, identity: str) -> int:
+        """How many browser phones a call to ``client:<identity>`` would ring now."""
+        return len(self.engine.browsers.online(identity))
 
     def verify_caller_id(self, number: str) -> None:
         """Allow ``number`` as ``From`` of REST calls (a verified caller ID)."""

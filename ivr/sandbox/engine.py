@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 
 from ivr.sandbox import errors
+from ivr.sandbox.access_tokens import ApiKey
+from ivr.sandbox.browsers import Browsers
 from ivr.sandbox.call import (
     Bridge,
     Call,
@@ -69,6 +71,9 @@ class Engine:
         self.notifications: list[Notification] = []
         self.requests: list[WebhookRequest] = []
         self.verified_caller_ids: set[str] = set()
+        self.api_keys: dict[str, ApiKey] = {}
+        """API keys by SID: their secrets sign the access tokens of browser phones."""
+        self.browsers = Browsers(self)
         self.closed = False
         self._threads: list[threading.Thread] = []
         self.webhooks = Webhooks(self.auth_token, self.clock, self._record_request)
@@ -115,6 +120,20 @@ class Engine:
             device.policy = check_policy(policy)
             self.notify()
         return device
+
+    def add_api_key(
+        self, sid: str | None = None, secret: str | None = None, friendly_name: str = ""
+    ) -> ApiKey:
+        """Know an API key (made up when not given), as the REST API's ``Keys.json`` does."""
+        with self.lock:
+            key = ApiKey(
+                sid=sid or new_sid("SK"),
+                secret=secret or new_sid("")[:32],
+                friendly_name=friendly_name,
+                created_at=self.clock.now(),
+            )
+            self.api_keys[key.sid] = key
+            return key
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -357,6 +376,7 @@ class Engine:
             call.answered_at_seconds = self.clock.seconds()
             if call.started_at is None:
                 call.started_at = call.answered_at
+            self.browsers.call_answered(call)
             self.notify()
         self.send_status(call, "answered")
 
@@ -426,6 +446,7 @@ class Engine:
             call.listening = None
             call.awaiting_input = False
             call.ringing_device = None
+            self.browsers.call_ended(call)
             self._leave_queue(call)
             bridge = call.bridge
             if bridge is not None and not bridge.ended:

@@ -46,6 +46,11 @@ NO_FROM = 21213
 NOT_IN_PROGRESS = 21220
 QUEUE_NAME_TAKEN = 22210
 
+# Access token codes, as the Voice JavaScript SDK names them (AccessTokenInvalid,
+# AccessTokenExpired): the browser endpoints of :mod:`ivr.sandbox.voice_sdk` answer with them.
+INVALID_ACCESS_TOKEN = 20101
+ACCESS_TOKEN_EXPIRED = 20104
+
 
 class SandboxError(Exception):
     """Base of the sandbox's exceptions."""

@@ -170,6 +170,13 @@ def ring(engine: Engine, call: Call) -> CallStatus:
             device.rung.append(call.sid)
         return CallStatus.BUSY
     engine.ringing(call, device)
+    if policy == "browser":
+        with engine.lock:
+            if not engine.browsers.offer(call):
+                # No browser online for this identity: Twilio's call log shows such a leg
+                # as "No Answer" lasting 0 s, so it ends at once rather than ringing out.
+                call.ringing_device = None
+                return CallStatus.NO_ANSWER
     timeout = call.timeout_seconds
     try:
         if policy == "no-answer":

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from ivr.sandbox import operations
 from ivr.sandbox.call import Call, Input
-from ivr.sandbox.conversation import NotBridged, talk
+from ivr.sandbox.conversation import speak
 from ivr.sandbox.devices import POLICIES, normalize_number
 from ivr.sandbox.engine import Engine
 from ivr.sandbox.views import call_view
@@ -101,14 +101,7 @@ def act(sid: str, action: str):
         text = str(data.get("text", "")).strip()
         if not text:
             abort(400, "type what you would say")
-        if call.bridge is not None and (call.listening is None or call.listening.kind == "bridge"):
-            # Talking to the other party: kept for a <Dial record> recording of the bridge.
-            try:
-                talk(sandbox, call, text, wait=False)
-            except NotBridged:
-                accepted = False
-        else:
-            accepted = sandbox.give_input(call, Input(kind="speech", text=text))
+        accepted = speak(sandbox, call, text)
     elif action == "silence":
         accepted = sandbox.give_input(call, Input(kind="silence"))
     elif action == "hangup":

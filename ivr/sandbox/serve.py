@@ -18,6 +18,7 @@ def run(
     numbers: Mapping[str, Mapping[str, str]] | Iterable[Mapping[str, str]] = (),
     time_scale: float = 1.0,
     default_policy: str = "human",
+    api_keys: Mapping[str, str] | None = None,
     announce=print,
 ) -> None:
     """Serve the sandbox until Ctrl-C (SIGINT) or SIGTERM, then end every call cleanly.
@@ -25,11 +26,18 @@ def run(
     ``numbers`` are the business numbers, ``{"+15550100": {"voice_url": ...,
     "status_callback": ...}}`` (settings: ``voice_url``, ``voice_method``, ``status_callback``,
     ``status_callback_method``, ``voice_fallback_url``, ``voice_fallback_method``), or a list
-    of such mappings each with its ``phone_number``. Without an account SID or auth token,
+    of such mappings each with its ``phone_number``. ``api_keys`` (SID to secret) are the keys
+    whose secrets sign browser phones' access tokens. Without an account SID or auth token,
     fresh ones are made and announced, so the product can be configured with them (a token
     that was given is never printed).
     """
-    sandbox = Sandbox(account_sid, auth_token, time_scale=time_scale, default_policy=default_policy)
+    sandbox = Sandbox(
+        account_sid,
+        auth_token,
+        time_scale=time_scale,
+        default_policy=default_policy,
+        api_keys=api_keys,
+    )
     if isinstance(numbers, Mapping):
         entries = [{"phone_number": key, **value} for key, value in numbers.items()]
     else:
@@ -44,6 +52,8 @@ def run(
         # Made up just now, so the product must be told it; a given token is not echoed.
         announce(f"  TWILIO_AUTH_TOKEN={sandbox.auth_token}")
     announce(f"  TWILIO_API_BASE_URL={base_url}")
+    for key_sid in sandbox.engine.api_keys:
+        announce(f"  API key {key_sid} (browser phones: {base_url}/sandbox/voice/)")
     for number in sandbox.engine.numbers.values():
         announce(f"  number {number.phone_number} -> {number.voice_url or '(no voice URL)'}")
     stop = threading.Event()

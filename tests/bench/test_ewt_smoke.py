@@ -69,3 +69,12 @@ def test_several_seeds_give_each_figures_spread(capsys):
     assert "seed 2:" in out and "seed 3:" in out
     spread_row = next(line for line in out.splitlines() if line.startswith("| E | 2 |"))
     assert "RMSE" in spread_row and "/2" in spread_row
+
+
+def test_the_ages_oracle_is_scored_on_lognormal_scenarios_only():
+    lognormal = run_scenario(SCENARIOS["C"], seed=2, callers=3_000, ages_oracle_paths=4)
+    assert math.isfinite(lognormal.ages_oracle_rmse)
+    assert lognormal.ages_oracle_rmse <= lognormal.scores["oracle(ages)"].rmse.value
+    assert "less its Monte Carlo noise" in describe(lognormal)
+    exponential = run_scenario(SCENARIOS["E"], seed=2, callers=3_000, ages_oracle_paths=4)
+    assert exponential.ages_oracle_rmse is None and "oracle(ages)" not in exponential.scores

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -76,9 +77,10 @@ def second_page(browser) -> Iterator:
     context.close()
 
 
-def login(page, base_url: str, email: str, password: str) -> None:
-    """Signs in through the real form, as a person does."""
-    page.goto(base_url + "/console/login")
+def login(page, base_url: str, email: str, password: str, *, next_path: str = "") -> None:
+    """Signs in through the real form, as a person does; ``next_path`` is where the form
+    sends them after (as when a signed-out person opened that page), else their home."""
+    page.goto(base_url + "/console/login" + (f"?next={quote(next_path)}" if next_path else ""))
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")

@@ -24,17 +24,21 @@ from ivr.adapters.passwords import fast_passwords_for_tests
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import Agent, Call, Callback, Voicemail
 from ivr.bootstrap import Services
-from ivr.config import QueueSettings, RecordingSettings, Settings
+from ivr.config import QueueSettings, RecordingSettings, Settings, VoiceSdkSettings
 from ivr.core.queueing import AgentState
 from ivr.sandbox import Sandbox
 from ivr.seed import seed_demo
 from tests.e2e.browser import browser, page, second_page  # noqa: F401  (the page tests' fixtures)
 from tests.helpers import (
     ACCOUNT_SID,
+    API_KEY_SECRET,
+    API_KEY_SID,
     AUTH_TOKEN,
     BUSINESS_NUMBER,
     CALLFLOWS,
     ROOT,
+    TWIML_APP_SID,
+    VOICE_SDK_ENV,
     FixedClock,
     free_port,
 )
@@ -129,7 +133,9 @@ def running(
     database = Database(sqlite_database)
     seed_demo(database)
 
-    sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=time_scale)
+    sandbox = Sandbox(
+        ACCOUNT_SID, AUTH_TOKEN, time_scale=time_scale, api_keys={API_KEY_SID: API_KEY_SECRET}
+    )
     sandbox_url = sandbox.serve()
     for agent_phone in AGENT_PHONES:
         sandbox.set_policy(agent_phone, "manual")  # the tests play the agents
@@ -147,6 +153,7 @@ def running(
         callflows_dir=callflows_dir,
         agent_ring_timeout_seconds=60,  # 3 s of wall clock at the sandbox's time scale
         queue=QueueSettings(wrap_up_seconds=1, not_ready_seconds=30, sticky_days=0),
+        voice_sdk=VoiceSdkSettings(API_KEY_SID, API_KEY_SECRET, TWIML_APP_SID),
     )
     if recordings_dir is not None:
         settings = replace(settings, recording=RecordingSettings(directory=recordings_dir))
@@ -173,6 +180,7 @@ def running(
         "IVR_STICKY_DAYS": "0",
         "IVR_SWEEP_SECONDS": "2",
         "IVR_CALLFLOWS_DIR": str(callflows_dir),
+        **VOICE_SDK_ENV,
     }
     if recordings_dir is not None:
         env["IVR_RECORDINGS_DIR"] = str(recordings_dir)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, Live
-from tests.e2e.test_phone_page import page  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +16,7 @@ VISITOR = "+14155550166"
 
 def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
     live: Live,
-    page,  # noqa: F811
+    page,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -51,7 +50,7 @@ def test_a_visitor_asks_for_a_call_on_the_demo_page_and_is_put_in_line(
 
 def test_a_visitor_in_new_york_books_a_call_for_later_in_their_own_time(
     live: Live,
-    page,  # noqa: F811
+    page,
 ) -> None:
     from playwright.sync_api import expect
 

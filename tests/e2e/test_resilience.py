@@ -35,7 +35,16 @@ from ivr.sandbox.handles import CallHandle, SandboxTimeout
 from ivr.seed import seed_demo
 from tests.conftest import empty_tables
 from tests.e2e.conftest import AGENT_PHONES, ARTIFACTS
-from tests.helpers import ACCOUNT_SID, AUTH_TOKEN, BUSINESS_NUMBER, CALLFLOWS, ROOT, free_port
+from tests.helpers import (
+    ACCOUNT_SID,
+    API_KEY_SECRET,
+    API_KEY_SID,
+    AUTH_TOKEN,
+    BUSINESS_NUMBER,
+    CALLFLOWS,
+    ROOT,
+    free_port,
+)
 from tests.line_checks import assert_line_consistent, line_problems
 
 pytestmark = pytest.mark.e2e
@@ -380,7 +389,9 @@ def system(postgresql_database: str) -> Iterator[System]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     redis = RedisProcess(free_port())
     redis.start()
-    sandbox = Sandbox(ACCOUNT_SID, AUTH_TOKEN, time_scale=TIME_SCALE)
+    sandbox = Sandbox(
+        ACCOUNT_SID, AUTH_TOKEN, time_scale=TIME_SCALE, api_keys={API_KEY_SID: API_KEY_SECRET}
+    )
     sandbox_url = sandbox.serve()
     for phone in AGENT_PHONES:
         sandbox.set_policy(phone, "manual")

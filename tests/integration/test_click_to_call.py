@@ -565,4 +565,19 @@ def test_the_voice_webhooks_run_none_of_the_rate_limiters_hooks(app) -> None:
         if any("limiter" in repr(hook).lower() for hook in functions)
     }
 
-    assert scopes_with_limiter_hooks == {"click_to_call"}
+    assert scopes_with_limiter_hooks == {"click_to_call", "console_auth"}
+
+
+def test_the_voice_webhooks_run_no_hook_of_the_consoles_extensions(app) -> None:
+    """CSRF, sign-in sessions and rate limits are for people's pages and the API: none of
+    their request hooks runs app-wide, where every carrier webhook would pay for it."""
+    app_wide = [
+        hook
+        for hooks_of in (app.before_request_funcs, app.after_request_funcs)
+        for hook in hooks_of.get(None, ())
+    ]
+    assert not [
+        hook
+        for hook in app_wide
+        if any(name in repr(hook).lower() for name in ("limiter", "csrf", "login", "remember"))
+    ]

@@ -10,6 +10,9 @@ from tests.console import make_user, sign_in
 OPEN_TO_EVERYONE = {"console_auth.login", "console_auth.logout", "console_auth.index"}
 """Signing in and out: everything else needs a role."""
 
+EXAMPLE_QUERIES = {"console_audit.export_transcripts": "?q=billing"}
+"""Pages that answer 422 without a query: the one they are opened with."""
+
 
 def console_views(app) -> dict[str, object]:
     return {
@@ -39,7 +42,7 @@ def _get_rules(app) -> list[tuple[str, str, Role]]:
             and "GET" in (rule.methods or ())
             and not rule.arguments
         ):
-            rules.append((rule.rule, rule.endpoint, role))
+            rules.append((rule.rule + EXAMPLE_QUERIES.get(rule.endpoint, ""), rule.endpoint, role))
     return rules
 
 

@@ -90,9 +90,17 @@ def test_queue_settings_are_validated_and_named(tmp_path):
         ("IVR_HOLD_ANNOUNCE_SECONDS", "5"),
         ("IVR_WRAP_UP_SECONDS", "soon"),
         ("IVR_CALLBACK_HOURS", "21:00-08:00"),
+        ("IVR_SERVICE_LEVEL_SECONDS", "0"),
     ):
         with pytest.raises(ConfigError, match=name):
             queue_settings({name: value})
+
+
+def test_the_service_level_threshold_defaults_to_twenty_seconds() -> None:
+    from ivr.config import queue_settings
+
+    assert queue_settings({}).service_level_seconds == 20
+    assert queue_settings({"IVR_SERVICE_LEVEL_SECONDS": "30"}).service_level_seconds == 30
 
 
 def test_ivr_api_token_is_optional_and_kept_out_of_the_settings_repr(tmp_path: Path) -> None:

@@ -124,6 +124,14 @@ class Call(Base):
             sqlite_where=text("outcome = 'queued'"),
             postgresql_where=text("outcome = 'queued'"),
         ),
+        # Callers who joined the line, by when: the wallboard's service level today. Partial,
+        # so a new call's INSERT (queued_at is NULL then) never touches it.
+        Index(
+            "ix_calls_joined_line",
+            "queued_at",
+            sqlite_where=text("queued_at IS NOT NULL"),
+            postgresql_where=text("queued_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

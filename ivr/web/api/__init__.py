@@ -33,6 +33,10 @@ AREAS = (
     "calls",
     "transcripts",
     "console",
+    "reports",
+    "wallboard",
+    "voice",
+    "reviews",
 )
 """The modules whose routes make up the API (``ivr.web.api.<area>``)."""
 

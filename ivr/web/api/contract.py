@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ivr.core.access import Role
-from ivr.web.api import console_schemas, schemas
+from ivr.web.api import console_schemas, report_schemas, review_schemas, schemas
 
 
 @dataclass(frozen=True)
@@ -281,6 +281,106 @@ OPERATIONS: tuple[Operation, ...] = (
         "downloaded yet, or pruned after the retention period (the message says which; the "
         "transcript is kept).",
         tag="transcripts",
+    ),
+    Operation(
+        "get",
+        "/reports",
+        "getReport",
+        "The manager's report for a range of days, with a series per day",
+        role=Role.MANAGER,
+        query=report_schemas.ReportQuery,
+        responses={200: report_schemas.Report},
+        errors=(400,),
+        description="Days are the business's (the default flow's time zone). Calls are "
+        "customers' calls: agents' legs and callbacks being kept are not counted as calls. "
+        "400 when a date is not `YYYY-MM-DD`, `to` is before `from`, or the range is over "
+        "366 days. Root causes are the top 20 of each grouping, without their customers "
+        "(`/reports/root-causes` has them all).",
+        tag="reports",
+    ),
+    Operation(
+        "get",
+        "/reports/root-causes",
+        "getRootCauses",
+        "Calls grouped by category and by reason, with the customers affected",
+        role=Role.MANAGER,
+        query=report_schemas.ReportQuery,
+        responses={200: report_schemas.RootCauseList},
+        errors=(400,),
+        tag="reports",
+    ),
+    Operation(
+        "get",
+        "/reports/outreach.csv",
+        "getOutreachList",
+        "The customers of one root cause, as CSV, to contact each of them",
+        role=Role.MANAGER,
+        query=report_schemas.OutreachQuery,
+        responses={200: None},
+        media={200: "text/csv"},
+        errors=(400,),
+        description="Columns: `customer_id`, `name`, `number` (E.164), `language`, `calls`, "
+        "`last_call_at` (the business's time, with its offset), `last_reason`, "
+        "`open_case_id`, `open_case_reason`; a header row, then one customer a line, latest "
+        "call first. A text that a spreadsheet would read as a formula is prefixed with `'`. "
+        "A group with no customers is the header alone. Every export is written to the "
+        "audit log (`outreach.export`: who, the filter, how many rows).",
+        tag="reports",
+    ),
+    Operation(
+        "get",
+        "/wallboard",
+        "getWallboard",
+        "The contact centre now: waiting, agents by state, callbacks due, service level",
+        role=Role.MANAGER,
+        responses={200: schemas.Wallboard},
+        description="What the manager console's wallboard polls. Agents the live line does "
+        "not know yet show the status stored for them.",
+        tag="queues",
+    ),
+    Operation(
+        "post",
+        "/voice/token",
+        "createVoiceToken",
+        "An access token for the signed-in agent's browser softphone",
+        role=Role.AGENT,
+        responses={200: schemas.VoiceTokenGrant},
+        errors=(409,),
+        description="For a signed-in agent rung in the browser (`client:<identity>`): a token "
+        "valid for an hour, minted from TWILIO_API_KEY / TWILIO_API_SECRET with a Voice grant "
+        "for TWILIO_TWIML_APP_SID and incoming calls allowed. 403 for a user who is no agent "
+        "(or a bearer token); 409 when the softphone is not configured or the agent is rung "
+        "on a phone number.",
+        tag="agents",
+    ),
+    Operation(
+        "post",
+        "/calls/{call_sid}/reviews",
+        "createCallReview",
+        "Review a call: the QA scorecard, flags and a comment",
+        role=Role.MANAGER,
+        body=review_schemas.ReviewCreate,
+        responses={201: review_schemas.Review},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="Every criterion of the scorecard is required, each 0 (no), 1 (partly) or "
+        "2 (yes); the answer adds the total and its percentage. The reviewer is whoever made "
+        "the request. A call may be reviewed more than once: each review is kept. 404 when no "
+        "call has this CallSid.",
+        tag="reviews",
+    ),
+    Operation(
+        "get",
+        "/calls/{call_sid}/reviews",
+        "listCallReviews",
+        "A call's QA reviews, newest first",
+        role=Role.MANAGER,
+        responses={200: review_schemas.ReviewList},
+        errors=(404,),
+        path_parameters=CALL_SID,
+        description="An empty list when the call is not reviewed yet; 404 when no call has "
+        "this CallSid.",
+        tag="reviews",
     ),
 )
 

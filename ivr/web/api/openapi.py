@@ -39,7 +39,7 @@ Each role may do everything the roles before it may:
 | role | may |
 |---|---|
 | `agent` | read agents and queues; set any agent's status; hear their own calls (signed in) |
-| `manager` | also read customers, their calls, callbacks; search transcripts; hear any call |
+| `manager` | also read customers, calls, callbacks and reports; search; hear any call; QA reviews |
 | `admin` | also add agents and change them |
 
 Besides bearer tokens, the consoles call the API with the signed-in user's session cookie;
@@ -69,7 +69,7 @@ def _status_text(status: int) -> str:
         200: "OK",
         201: "Created",
         206: "The byte range asked for (`Range`)",
-        400: "The body is not valid JSON",
+        400: "The body is not valid JSON, or (reports) the date range is not",
         401: "Missing, unknown or revoked bearer token",
         403: "The token's role is too low",
         404: "No such resource",
@@ -207,6 +207,8 @@ def document() -> dict[str, Any]:
             {"name": "customers"},
             {"name": "callbacks"},
             {"name": "transcripts"},
+            {"name": "reports"},
+            {"name": "reviews"},
             {"name": "meta"},
         ],
         "paths": paths,

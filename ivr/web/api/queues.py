@@ -6,7 +6,6 @@ from flask import Response, current_app, jsonify
 
 from ivr.bootstrap import Services
 from ivr.core.access import Role
-from ivr.core.flows.model import QueueStep
 from ivr.core.queueing import AgentState
 from ivr.web.api import bp
 from ivr.web.api.auth import current_principal, requires_role
@@ -20,14 +19,7 @@ def services() -> Services:
 
 
 def queue_names(svc: Services) -> list[str]:
-    """Every queue a flow can send callers to, and any the line holds callers for."""
-    names = {
-        step.queue
-        for flow in svc.flows.values()
-        for step in flow.steps.values()
-        if isinstance(step, QueueStep)
-    }
-    return sorted(names | set(svc.line.queue_names()))
+    return svc.queue_names()
 
 
 @bp.get("/queues")

@@ -395,3 +395,58 @@ class TranscriptSearch(_Response):
     hits: list[TranscriptHit] = Field(description="Best first.")
     limit: int
     offset: int
+
+
+class WallboardAgent(_Response):
+    id: int
+    name: str
+    state: str = Field(description="available, reserved, on-call, wrap-up, not-ready, offline.")
+    since: datetime | None = Field(description="When they entered this state (if known).")
+
+
+class WallboardCallback(_Response):
+    id: int
+    number: str
+    customer: str | None
+    due_by: datetime
+    overdue: bool
+    attempts: int
+
+
+class WallboardServiceLevel(_Response):
+    threshold_seconds: int
+    answered: int
+    answered_within: int
+    abandoned_after: int
+    level: float | None = Field(
+        description="Answered within the threshold / (answered + abandoned after it), today "
+        "in the business's time zone; null before the first such call."
+    )
+
+
+class Wallboard(_Response):
+    at: datetime
+    waiting: int = Field(description="Callers holding now, in every queue.")
+    longest_wait_s: int
+    queues: list[Queue]
+    agents: list[WallboardAgent] = Field(description="Taking calls first, then by name.")
+    agents_by_state: dict[str, int]
+    callbacks_due: list[WallboardCallback] = Field(
+        description="Open callbacks due within 15 minutes or overdue, soonest first."
+    )
+    callbacks_due_soon: int
+    callbacks_overdue: int
+    service_level: WallboardServiceLevel | None
+
+
+class VoiceTokenGrant(_Response):
+    token: str = Field(
+        description="A Twilio access token (JWT) with a Voice grant, for `Twilio.Device`."
+    )
+    identity: str = Field(description="The client identity calls ring (`client:<identity>`).")
+    expires_at: datetime
+    ttl_seconds: int
+    sandbox_url: str | None = Field(
+        description="Null with Twilio; else the sandbox whose stand-in for the Voice SDK the "
+        "softphone registers with."
+    )

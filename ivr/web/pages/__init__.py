@@ -15,10 +15,11 @@ from flask import Flask, current_app
 
 from ivr.config import Settings
 from ivr.core.access import Role
+from ivr.web.click_to_call import hooks_for_blueprint
 from ivr.web.pages import security
 from ivr.web.pages.access import login_manager, signed_in
 
-AREAS = ("auth", "admin", "agent")
+AREAS = ("auth", "admin", "manager", "reports", "audit", "agent")
 """The modules whose blueprints make up the consoles (``ivr.web.pages.<area>``)."""
 
 
@@ -40,10 +41,15 @@ NAV = (
 
 
 def register(app: Flask, settings: Settings) -> None:
-    security.configure(app, settings)
-    login_manager.init_app(app)
-    for area in AREAS:
-        bp = import_module(f"{__name__}.{area}").bp
+    blueprints = [import_module(f"{__name__}.{area}").bp for area in AREAS]
+    # Flask-WTF and Flask-Login hook every request; only the consoles and the API (which
+    # the consoles call with the session) need them, not the carrier's webhooks.
+    hooks_for_blueprint(
+        app,
+        [bp.name for bp in blueprints] + ["api"],
+        lambda: (security.configure(app, settings), login_manager.init_app(app)),
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
         security.protect(app, bp.name)
 
