@@ -215,7 +215,9 @@ def _fallback_state() -> FlowState:
 @twilio_signed
 def agent_whisper() -> Response:
     """Played to the agent before the bridge: who is calling, then press 1 to take it (so an
-    agent's voicemail never takes a caller)."""
+    agent's voicemail never takes a caller). An agent in the browser (``client:``) has no
+    voicemail and has already chosen Answer in the console: they hear who it is and are
+    bridged, without a key."""
     entry_id, agent_id = _entry_query()
     svc = services()
     connection = svc.waiting.connection(entry_id, agent_id)
@@ -228,6 +230,13 @@ def agent_whisper() -> Response:
     svc.queue_records.agent_leg(
         call_sid(), agent_id=agent_id, to=connection.agent.dial_target, at=svc.line_clock.now()
     )
+    if connection.agent.dial_target.startswith("client:"):
+        if svc.waiting.accepted(entry_id, agent_id):
+            response.say(whisper_text(connection, ask_for_key=False), language="en-US")
+            return twiml_response(response)  # the whisper ends: the bridge goes ahead
+        response.say(words["agent_nobody"], language="en-US")
+        response.hangup()
+        return twiml_response(response)
     gather = response.gather(
         input="dtmf",
         num_digits=1,
@@ -241,7 +250,7 @@ def agent_whisper() -> Response:
     return twiml_response(response)
 
 
-def whisper_text(connection: Connection) -> str:
+def whisper_text(connection: Connection, *, ask_for_key: bool = True) -> str:
     entry = connection.entry
     who = connection.caller_name or "A caller"
     minutes = max(1, round(connection.waited_seconds / 60))
@@ -259,7 +268,7 @@ def whisper_text(connection: Connection) -> str:
         text = f"Transfer from {transfer.from_agent_name or 'another agent'}. {text}"
         if transfer.note:
             text += f" Their note: {transfer.note[:200]}."
-    return text + f" Press {AGENT_ACCEPT_KEY} to take it."
+    return text + (f" Press {AGENT_ACCEPT_KEY} to take it." if ask_for_key else "")
 
 
 @bp.route(paths.AGENT_TAKE, methods=METHODS)

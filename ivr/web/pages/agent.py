@@ -22,9 +22,14 @@ bp = Blueprint("console_agent", __name__, url_prefix="/console")
 @page_role(Role.AGENT)
 def console() -> str:
     principal = g.principal
+    services = current_app.extensions["ivr"]
+    in_browser = False
+    if principal.agent_id is not None and services.voice_tokens is not None:
+        in_browser = services.agent_admin.agent(principal.agent_id).client is not None
     return render_template(
         "console/agent.html",
         agent_id=principal.agent_id,
+        softphone=in_browser,
         categories=current_app.extensions["ivr"].settings.categories,
         dispositions=[str(d) for d in Disposition],
     )

@@ -18,7 +18,7 @@
 
   function show(el, visible) { el.classList.toggle("hidden", !visible); }
 
-  function text(id, value) { $(id).textContent = value == null ? "" : String(value); }
+  function text(id, value) { var node = $(id); if (node) node.textContent = value == null ? "" : String(value); }
 
   function item(tag, content, className) {
     var el = document.createElement(tag);
