@@ -58,7 +58,10 @@
           playing.catch(function (error) { section.dataset.playError = String(error); });
         }
       };
-      if (audio.readyState >= 1) go(); else audio.addEventListener("loadedmetadata", go, { once: true });
+      if (audio.readyState >= 1) { go(); return; }
+      // preload="none" (opening the page is not a listen): the first click loads it.
+      audio.addEventListener("loadedmetadata", go, { once: true });
+      audio.load();
     }
 
     section.addEventListener("click", function (event) {
