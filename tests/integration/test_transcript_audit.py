@@ -148,7 +148,7 @@ def test_the_call_page_shows_what_happened_and_what_was_said(manager, call) -> N
         assert expected in text, expected
     audio = re.search(r"<audio[^>]*>", text).group(0)
     assert f'src="/api/v1/recordings/{call.recording_sid}/audio"' in audio
-    assert 'preload="metadata"' in audio
+    assert 'preload="none"' in audio, "opening the page must not fetch (and so log) a listen"
     words = re.findall(r'<button type="button" class="word" data-start="([\d.]+)"', text)
     assert words[:4] == ["0.20", "0.70", "0.90", "1.40"]
     assert "&lt;b&gt;wrong&lt;/b&gt;" in text and "<b>wrong</b>" not in text

@@ -22,7 +22,12 @@ _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _FlowYamlLoader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML was built with it (the wheels are): the same safe
+construction and our resolvers, parsed in C, several times faster than PyYAML's own."""
+
+
+class _FlowYamlLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader without the sexagesimal, octal, yes/no/on/off and timestamp readings."""
 
 

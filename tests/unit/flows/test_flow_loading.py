@@ -79,7 +79,7 @@ def test_check_directory_reports_the_problems_of_every_file(write_flow: Write) -
     path = write_flow("just text\n", "words.yaml")
 
     assert [str(p) for p in check_directory(path.parent)] == [
-        "broken.yaml: line 2, column 1: expected ',' or ']', but got '<stream end>' "
+        "broken.yaml: line 2, column 1: did not find expected ',' or ']' "
         "(while parsing a flow sequence)",
         'words.yaml: should be a call flow (languages, start, steps...), not "just text"',
     ]
@@ -101,8 +101,7 @@ def test_yaml_syntax_error_is_reported_with_file_and_line(problems_in: Check) ->
     flow = "languages: [en]\nsteps:\n  greeting:\n    type: say\n   prompt: Hello\n"
 
     assert problems_in(flow) == [
-        "flow.yaml: line 5, column 4: expected <block end>, but found '<block mapping start>' "
-        "(while parsing a block mapping)"
+        "flow.yaml: line 5, column 4: did not find expected key (while parsing a block mapping)"
     ]
 
 

@@ -41,6 +41,14 @@
     panel.dispatchEvent(new CustomEvent("softphone:state", {bubbles: true, detail: {state: state, from: from}}));
   }
 
+  // The screen pop beside the softphone knows who it is; the leg's From may be the business
+  // number (a callback, click-to-call), so the pop's name is said when it has one.
+  function callerName(from) {
+    var pop = document.getElementById("customer-name");
+    var name = pop && pop.textContent.trim();
+    return name || from || "a caller";
+  }
+
   function onState(state, detail) {
     var from = detail && detail.call && detail.call.parameters ? detail.call.parameters.From : "";
     show("softphone-answer", state === "ringing");
@@ -48,7 +56,7 @@
     show("softphone-hangup", state === "in-call");
     show("softphone-keypad", state === "in-call");
     if (state === "registered") { say("Ready: calls ring here in the browser."); }
-    else if (state === "ringing") { say("Ringing: " + (from || "a caller")); }
+    else if (state === "ringing") { say("Ringing: " + callerName(from)); }
     else if (state === "in-call") { say("On a call" + (from ? " with " + from : "")); }
     else if (state === "idle") { say("Ready: calls ring here in the browser."); }
     else if (state === "error") { say("Softphone error " + (detail.code || "") + ": " + (detail.message || "")); }

@@ -175,7 +175,7 @@
       return li;
     }, "No estimate was spoken.");
     text("customer-notes", call.customer_notes || "");
-    text("call-transcript", call.transcript || call.transcript_status || "");
+    text("call-transcript", call.transcript || (call.transcript_status ? "(" + call.transcript_status + ")" : "not recorded yet"));
     fill($("open-cases"), call.open_cases, function (c) {
       return item("li", "#" + c.id + " " + (c.reason || "no reason") + " (opened " + when(c.opened_at) + ")");
     }, "None.");
