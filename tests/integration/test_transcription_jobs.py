@@ -30,6 +30,10 @@ from ivr.services.transcription import Transcription
 from tests.helpers import ACCOUNT_SID, AUTH_TOKEN, BUSINESS_NUMBER, CALLFLOWS, PUBLIC_BASE_URL
 from tests.speech import SENTENCE, conversation, mono_frames, shared_models, spoken, write_wav
 
+# ONE_DATABASE: the long-call tests spend their time in the recogniser (10-30 s each), not in
+# SQL, so they run on SQLite only; the same statements (a piece's segments stored, resumed,
+# joined) run on both databases in the shorter tests of this file.
+
 
 @pytest.fixture
 def database(database_url: str):
@@ -263,6 +267,7 @@ def test_a_transcribed_reason_clip_becomes_the_calls_reason(database, redis, tmp
     assert reason == heard
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # Vosk-bound: see ONE_DATABASE
 def test_a_long_call_yields_to_a_queued_reason_clip_and_its_continuation_completes_it(
     database, redis, tmp_path: Path
 ) -> None:
@@ -293,6 +298,7 @@ def test_a_long_call_yields_to_a_queued_reason_clip_and_its_continuation_complet
     assert (again.segments, again.text) == (row.segments, row.text)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # Vosk-bound: see ONE_DATABASE
 def test_a_long_call_with_nothing_urgent_waiting_is_one_piece(database, redis, tmp_path) -> None:
     conversation(tmp_path / "call.wav", turns=4)
     service = make_service(database, redis, tmp_path, shared_models())
