@@ -14,6 +14,8 @@ from ivr.adapters.sql.models import (
     Case,
     Customer,
     CustomerNumber,
+    Recording,
+    TranscriptRecord,
     Transfer,
     WaitEstimateSpoken,
 )
@@ -415,3 +417,39 @@ def test_the_callbacks_due_to_an_agent_are_those_of_their_cases(svc, alex, jorda
     assert [(c["reason"], c["why_mine"]) for c in mine] == [("Call me about the meter", "case")]
     assert mine[0]["customer_name"] == "Ana García"
     assert jordan.console()["callbacks_due"] == []
+
+
+@pytest.mark.parametrize(
+    "transcript_status, source, pending",
+    [("done", "transcript", False), ("pending", None, True)],
+)
+def test_the_screen_pop_says_whether_the_reason_was_transcribed_or_is_still_coming(
+    svc, transcript_status: str, source: str | None, pending: bool
+) -> None:
+    """A reason the caller said (a reason clip) is marked transcribed once Vosk has done it;
+    until then the pop says it is on its way rather than showing nothing."""
+    from ivr.adapters.sql.console import SqlAgentConsole
+    from ivr.core.console import CallPhase
+
+    ana_calls(svc, reason="")
+    with svc.database.unit_of_work() as session:
+        call = session.scalars(select(Call).where(Call.call_sid == CALLER)).one()
+        call.reason = "my meter reading is wrong" if transcript_status == "done" else None
+        clip = Recording(
+            recording_sid="RE" + "r" * 32,
+            call_sid=CALLER,
+            kind="reason",
+            source_url="x",
+            status="stored",
+        )
+        session.add(clip)
+        session.flush()
+        session.add(
+            TranscriptRecord(recording_id=clip.id, call_sid=CALLER, status=transcript_status)
+        )
+
+    pop = SqlAgentConsole(svc.database).screen_pop(
+        CALLER, phase=CallPhase.RINGING, now=svc.line_clock.now()
+    )
+
+    assert (pop.reason_source, pop.reason_pending) == (source, pending)
