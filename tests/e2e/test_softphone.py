@@ -48,9 +48,14 @@ class Console:
         return f"{self.url}/{name}?{urlencode(query)}"
 
 
-def console_app(sandbox_url: str) -> Flask:
-    """The console's static files, the test pages, a flow that rings the agent's browser."""
+def console_app(sandbox_url: str, tokens: VoiceTokens) -> Flask:
+    """The console's static files, the test pages, a flow that rings the agent's browser, and
+    a token endpoint (the product's is ``POST /api/v1/voice/token``)."""
     app = Flask("softphone-test", static_folder=str(STATIC), static_url_path="/static")
+
+    @app.post("/token")
+    def token():
+        return tokens.for_identity(IDENTITY).token
 
     @app.after_request
     def strict_policy(response: Response) -> Response:
@@ -92,13 +97,13 @@ def console() -> Iterator[Console]:
         api_keys={VOICE_SDK.api_key: VOICE_SDK.api_secret},
     )
     sandbox_url = sandbox.serve()
-    server = make_server("127.0.0.1", 0, console_app(sandbox_url), threaded=True)
+    tokens = VoiceTokens(TwilioAccessTokens(ACCOUNT_SID, VOICE_SDK), SystemClock())
+    server = make_server("127.0.0.1", 0, console_app(sandbox_url, tokens), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
     sandbox.add_number(BUSINESS, voice_url=f"{url}/voice")
-    tokens = VoiceTokens(TwilioAccessTokens(ACCOUNT_SID, VOICE_SDK), SystemClock())
     try:
         yield Console(url=url, sandbox=sandbox, tokens=tokens)
     finally:
@@ -151,6 +156,31 @@ def test_an_agent_accepts_a_call_in_the_browser_and_is_bridged_to_the_caller(con
     caller.hang_up()
     expect(page.locator("#state")).to_have_text("idle", timeout=10_000)
     expect(page.locator("#log")).to_contain_text("idle (disconnect)")
+    assert problems == []
+
+
+def test_the_softphone_renews_its_token_before_it_expires_and_still_rings(console, page):
+    """``tokenWillExpire`` asks the app for a new token and the device re-registers with it:
+    a console left open all shift keeps ringing (the token lives an hour)."""
+    from playwright.sync_api import expect
+
+    problems = problems_of(page)
+    token = console.tokens.for_identity(IDENTITY)
+    early = (token.ttl_seconds - 1) * 1000  # renew one second after registering
+    page.goto(
+        console.page_url(
+            "softphone.html",
+            token=token.token,
+            sandbox=console.sandbox.base_url,
+            refresh=str(early),
+        )
+    )
+    expect(page.locator("#log")).to_contain_text("token-refreshed", timeout=10_000)
+    assert page.evaluate("window.harness.refreshes") >= 1
+    assert page.evaluate("window.harness.phone.device.token") != token.token
+    caller = console.sandbox.dial(BUSINESS, from_=CALLER)
+    expect(page.locator("#state")).to_have_text("ringing", timeout=10_000)
+    caller.hang_up()
     assert problems == []
 
 

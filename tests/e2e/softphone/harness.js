@@ -17,9 +17,16 @@
     document.getElementById("hangup").addEventListener("click", function () {
       harness.phone.hangUp();
     });
+    // ?refresh=MS: renew the token MS before it expires, from the test app's /token.
+    var refreshMs = params.get("refresh");
     Softphone.start({
       token: params.get("token"),
       sandboxUrl: params.get("sandbox"),
+      deviceOptions: refreshMs ? {tokenRefreshMs: Number(refreshMs)} : undefined,
+      refreshToken: refreshMs ? function () {
+        harness.refreshes = (harness.refreshes || 0) + 1;
+        return fetch("/token", {method: "POST"}).then(function (r) { return r.text(); });
+      } : undefined,
       onIncoming: function (call) {
         document.getElementById("caller").textContent = call.parameters.From;
       },
