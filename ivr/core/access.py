@@ -92,6 +92,8 @@ class Principal:
     user_id: int | None = None
     agent_id: int | None = None
     """The agent a signed-in agent is: what is theirs is told apart from other agents'."""
+    display_name: str | None = None
+    """A signed-in person's name, as pages show it (``name`` is their e-mail address)."""
 
     @property
     def actor(self) -> str:

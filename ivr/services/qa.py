@@ -33,7 +33,11 @@ class CallReviews:
         if not self._reviews.call_exists(call_sid):
             raise UnknownCall(call_sid)
         return self._reviews.add(
-            call_sid, draft, reviewer=by.name, user_id=by.user_id, at=self._clock.now()
+            call_sid,
+            draft,
+            reviewer=by.display_name or by.name,
+            user_id=by.user_id,
+            at=self._clock.now(),
         )
 
     def for_call(self, call_sid: str) -> list[QaReview]:

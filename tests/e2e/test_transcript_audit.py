@@ -93,7 +93,7 @@ def test_a_manager_searches_plays_from_a_word_reviews_and_exports(live: Live, pa
     assert "Review saved: 9/10 (90%)." in page.inner_text("main")
     assert "Coaching" in page.inner_text("#reviews")
     (review,) = live.services.call_reviews.for_call(call.call_sid)
-    assert review.reviewer == manager.email and review.flags == ("coaching",)
+    assert review.reviewer == manager.account.name and review.flags == ("coaching",)
 
     # A word lit and the audio paused there, for the picture.
     page.locator("button.word", has_text="meter").click()

@@ -65,3 +65,17 @@ def test_signed_out_every_page_sends_the_browser_to_sign_in(app) -> None:
         answer = client.get(path)
         assert answer.status_code == 302, endpoint
         assert "/console/login?next=" in answer.headers["Location"]
+
+
+def test_the_menu_shows_each_user_what_they_may_open(app) -> None:
+    services = app.extensions["ivr"]
+    menus = {}
+    for role in Role:
+        client = app.test_client()
+        sign_in(client, make_user(services, role))
+        page = client.get("/console/manager/wallboard" if role != Role.AGENT else "/console/agent")
+        menus[role] = page.text[page.text.index("<nav") : page.text.index("</nav>")]
+    assert ">Calls<" in menus[Role.AGENT] and ">Wallboard<" not in menus[Role.AGENT]
+    assert ">Calls<" not in menus[Role.MANAGER], "a manager who is no agent has no calls"
+    assert ">Reports<" in menus[Role.MANAGER] and ">Audit log<" not in menus[Role.MANAGER]
+    assert ">Audit log<" in menus[Role.ADMIN]

@@ -238,7 +238,7 @@ def test_a_manager_saves_a_review_and_sees_it_on_the_call_page(manager, services
     assert saved.status_code == 302
     assert saved.headers["Location"].endswith(f"/console/calls/{call.call_sid}#qa")
     (review,) = services.call_reviews.for_call(call.call_sid)
-    assert review.reviewer == manager.user.email
+    assert review.reviewer == manager.user.account.name  # their name, not their e-mail
     assert review.reviewer_user_id == manager.user.account.id
     assert dict(review.scores) == {
         "greeting": 2,

@@ -28,10 +28,12 @@ class NavItem:
     label: str
     endpoint: str
     role: Role
+    agents_only: bool = False
+    """Shown only to a user who is an agent (a manager who takes no calls has no console)."""
 
 
 NAV = (
-    NavItem("Calls", "console_agent.console", Role.AGENT),
+    NavItem("Calls", "console_agent.console", Role.AGENT, agents_only=True),
     NavItem("Wallboard", "console_manager.wallboard", Role.MANAGER),
     NavItem("Reports", "console_reports.reports", Role.MANAGER),
     NavItem("Transcripts", "console_audit.search", Role.MANAGER),
@@ -63,5 +65,9 @@ def _nav_for_user() -> list[NavItem]:
     if user is None:
         return []
     return [
-        item for item in NAV if item.endpoint in current_app.view_functions and user.may(item.role)
+        item
+        for item in NAV
+        if item.endpoint in current_app.view_functions
+        and user.may(item.role)
+        and (user.agent_id is not None or not item.agents_only)
     ]

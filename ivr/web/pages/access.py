@@ -63,6 +63,7 @@ class SignedInUser(UserMixin):
             role=self.account.role,
             user_id=self.account.id,
             agent_id=self.account.agent_id,
+            display_name=self.account.name,
         )
 
 
