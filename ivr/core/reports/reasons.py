@@ -13,7 +13,10 @@ exact texts rarely repeat. Two readings are offered:
 
 Word forms are folded a little: an English or Spanish plural ``s`` on a word of five letters
 or more (``bills`` → ``bill``, ``facturas`` → ``factura``), and a Korean noun particle on a
-word of three syllables or more (``인터넷이`` → ``인터넷``).
+word of three syllables or more (``인터넷이`` → ``인터넷``). An English ``-ed`` or ``-ing``
+form joins its plain word when the calls read also use that word (``billed`` → ``bill``,
+``charged`` → ``charge``, ``stopped`` → ``stop``): folding against the words people actually
+used, never inventing a stem a manager would not recognise (``charg``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,17 +131,39 @@ def top_words(reasons: Iterable[str | None], *, limit: int = 15) -> tuple[Counte
 
 
 def word_counts(reasons: Iterable[str | None]) -> Counter[str]:
-    """For each meaningful word, how many reasons contain it."""
+    """For each meaningful word, how many reasons contain it (``-ed``/``-ing`` forms counted
+    with their plain word when the reasons use it too)."""
+    said = [meaningful_words(reason) for reason in reasons]
+    vocabulary = {word for words in said for word in words}
     counts: Counter[str] = Counter()
-    for reason in reasons:
-        counts.update(meaningful_words(reason))
+    for words in said:
+        counts.update({plain_form(word, vocabulary) for word in words})
     return counts
+
+
+def plain_form(word: str, vocabulary: Collection[str]) -> str:
+    """``billed`` is ``bill`` where ``bill`` was said too; else the word as it is."""
+    for base in _plain_candidates(word):
+        if base in vocabulary:
+            return base
+    return word
+
+
+def _plain_candidates(word: str) -> tuple[str, ...]:
+    if not word.isascii():
+        return ()
+    for suffix in ("ing", "ed"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3:
+            undoubled = (stem[:-1],) if len(stem) >= 4 and stem[-1] == stem[-2] else ()
+            return (stem, stem + "e", *undoubled)
+    return ()
 
 
 def reason_group(reason: str | None, counts: Mapping[str, int]) -> str | None:
     """The reason's word most frequent in ``counts`` (``word_counts`` of all the calls read),
     ties alphabetically; None for a call without a meaningful word."""
-    words = meaningful_words(reason)
+    words = {plain_form(word, counts.keys()) for word in meaningful_words(reason)}
     if not words:
         return None
     return min(words, key=lambda word: (-counts.get(word, 0), word))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ivr.core.reports.reasons import (
     meaningful_words,
     normalised,
+    plain_form,
     reason_group,
     top_reasons,
     top_words,
@@ -42,3 +43,18 @@ def test_a_reason_joins_the_group_of_its_most_frequent_word() -> None:
     counts = word_counts(reasons)
     assert [reason_group(r, counts) for r in reasons] == ["bill", "bill", "bill", "power"]
     assert reason_group("calling about", counts) is None
+
+
+def test_an_ed_or_ing_form_joins_its_plain_word_when_that_word_was_said_too() -> None:
+    reasons = ["billed twice", "my bill is wrong", "they charged me", "a charge I do not know",
+               "the heating stopped", "stop the letters"]  # fmt: skip
+    counts = word_counts(reasons)
+    assert (counts["bill"], counts["charge"], counts["stop"]) == (2, 2, 2)
+    assert "billed" not in counts and "charged" not in counts and "stopped" not in counts
+    assert reason_group("billed twice", counts) == "bill"
+
+
+def test_a_form_whose_plain_word_nobody_said_stays_as_it_was_said() -> None:
+    counts = word_counts(["the heating failed", "heating broken"])
+    assert counts["heating"] == 2 and counts["failed"] == 1  # no "heat", no "fail": kept
+    assert plain_form("charged", {"charged"}) == "charged"  # never an invented "charg"
