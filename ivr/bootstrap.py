@@ -142,6 +142,11 @@ class Services:
         return SqlCallbackBook(self.database)
 
     @cached_property
+    def redaction_region(self) -> str:
+        """Whose phone numbers redaction recognises without a country code: the business's."""
+        return region_of(self.settings.twilio_phone_number) or "US"
+
+    @cached_property
     def dialing_policy(self) -> DialingPolicy:
         """Every number dialled because someone typed it goes through this."""
         s = self.settings
@@ -167,9 +172,7 @@ class Services:
             links=self.links,
             clock=self.clock,
             calling_hours=CallingHours.parse(self.settings.queue.calling_hours),
-            redact=partial(
-                redact_text, region=region_of(self.settings.twilio_phone_number) or "US"
-            ),
+            redact=partial(redact_text, region=self.redaction_region),
         )
 
     @cached_property
@@ -192,9 +195,7 @@ class Services:
             cases=self.cases,
             case_days=self.settings.recording.case_days,
             redact=lambda text, language: redact_text(
-                text,
-                language=language,
-                region=region_of(self.settings.twilio_phone_number) or "US",
+                text, language=language, region=self.redaction_region
             ),
         )
 
@@ -241,8 +242,12 @@ class Services:
         )
 
     @cached_property
+    def directory(self) -> SqlAgentDirectory:
+        return SqlAgentDirectory(self.database)
+
+    @cached_property
     def agent_admin(self) -> AgentAdmin:
-        return AgentAdmin(SqlAgentDirectory(self.database))
+        return AgentAdmin(self.directory)
 
     @cached_property
     def customer_history(self) -> SqlCustomerHistory:
@@ -280,13 +285,7 @@ class Services:
 
     @cached_property
     def accounts(self) -> Accounts:
-        directory = SqlAgentDirectory(self.database)
-        return Accounts(
-            users=SqlUsers(self.database),
-            passwords=self.passwords,
-            clock=self.line_clock,
-            agent_exists=lambda agent_id: directory.get(agent_id) is not None,
-        )
+        return accounts_on(self.database, passwords=self.passwords, clock=self.line_clock)
 
     @cached_property
     def audit_log(self) -> SqlAuditLog:
@@ -299,7 +298,7 @@ class Services:
         return AgentConsole(
             line=self.line,
             reads=SqlAgentConsole(self.database),
-            directory=SqlAgentDirectory(self.database),
+            directory=self.directory,
             clock=self.line_clock,
             sticky_days=self.settings.queue.sticky_days,
         )
@@ -318,7 +317,7 @@ class Services:
             line=self.line,
             records=self.transfer_records,
             queue_records=self.queue_records,
-            directory=SqlAgentDirectory(self.database),
+            directory=self.directory,
             carrier=self.carrier,
             links=self.links,
             jobs=self.jobs,
@@ -385,11 +384,10 @@ class Services:
 
     @cached_property
     def transcription(self) -> Transcription:
-        region = region_of(self.settings.twilio_phone_number) or "US"
         return Transcription(
             records=SqlTranscripts(self.database, self.settings.recording.directory),
             transcriber=VoskTranscriber(self.speech_models),
-            redact=partial(redact_transcript, region=region),
+            redact=partial(redact_transcript, region=self.redaction_region),
             jobs=self.jobs,
             reason_heard=self.cases.set_reason,
         )
@@ -399,6 +397,23 @@ class Services:
             self.database.dispose()
         if "redis" in self.__dict__:
             self.redis.close()
+
+
+def accounts_on(
+    database: Database,
+    *,
+    passwords: Argon2Passwords | None = None,
+    clock: SystemClock | None = None,
+) -> Accounts:
+    """The console users on ``database``: for the app, and for ``ivr users`` and the demo's
+    seed, which need no other setting than the database."""
+    directory = SqlAgentDirectory(database)
+    return Accounts(
+        users=SqlUsers(database),
+        passwords=passwords or Argon2Passwords(),
+        clock=clock or SystemClock(),
+        agent_exists=lambda agent_id: directory.get(agent_id) is not None,
+    )
 
 
 def build_services(settings: Settings) -> Services:

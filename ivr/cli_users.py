@@ -17,23 +17,13 @@ import click
 
 @contextmanager
 def _accounts() -> Iterator:
-    from ivr.adapters.passwords import Argon2Passwords
     from ivr.adapters.sql.database import Database
-    from ivr.adapters.sql.directory import SqlAgentDirectory
-    from ivr.adapters.sql.users import SqlUsers
-    from ivr.bootstrap import SystemClock
+    from ivr.bootstrap import accounts_on
     from ivr.cli import database_url
-    from ivr.services.accounts import Accounts
 
     database = Database(database_url())
-    directory = SqlAgentDirectory(database)
     try:
-        yield Accounts(
-            users=SqlUsers(database),
-            passwords=Argon2Passwords(),
-            clock=SystemClock(),
-            agent_exists=lambda agent_id: directory.get(agent_id) is not None,
-        )
+        yield accounts_on(database)
     finally:
         database.dispose()
 
@@ -82,17 +72,10 @@ def users_create(
 @users.command("list")
 def users_list() -> None:
     """Every user: id, role, e-mail, agent, active, last sign-in."""
-    from ivr.adapters.sql.database import Database
-    from ivr.adapters.sql.users import SqlUsers
-    from ivr.cli import database_url
-
-    database = Database(database_url())
-    try:
-        accounts = SqlUsers(database).all()
-    finally:
-        database.dispose()
+    with _accounts() as accounts:
+        users_found = accounts.users.all()
     click.echo(f"{'id':>4}  {'role':<8} {'agent':>5}  {'active':<6}  {'last sign-in':<16}  e-mail")
-    for user in accounts:
+    for user in users_found:
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "-"
         agent = str(user.agent_id) if user.agent_id else "-"
         click.echo(

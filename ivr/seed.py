@@ -101,22 +101,12 @@ def seed_demo_users(database: Database, logins_file: Path) -> list[tuple[DemoUse
 
     Never a fixed password: a demo left running on a reachable port must not open to a
     password printed in a public README."""
-    from ivr.adapters.passwords import Argon2Passwords
-    from ivr.adapters.sql.directory import SqlAgentDirectory
-    from ivr.adapters.sql.users import SqlUsers
-    from ivr.bootstrap import SystemClock
-    from ivr.services.accounts import Accounts
+    from ivr.bootstrap import accounts_on
 
     known: dict[str, str] = {}
     if logins_file.exists():
         known = json.loads(logins_file.read_text())
-    directory = SqlAgentDirectory(database)
-    accounts = Accounts(
-        users=SqlUsers(database),
-        passwords=Argon2Passwords(),
-        clock=SystemClock(),
-        agent_exists=lambda agent_id: directory.get(agent_id) is not None,
-    )
+    accounts = accounts_on(database)
     with database.unit_of_work() as session:
         agent_ids = {
             identity: agent_id
