@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -103,6 +104,16 @@ class Principal:
         if self.token_id is not None:
             return f"token:{self.token_id} {self.name}"
         return self.name
+
+
+def may_open_call(principal: Principal, agents_on_call: Callable[[], Collection[int]]) -> bool:
+    """Whether ``principal`` may open a call (its page, its audio, its notes): a manager or
+    admin any call; an agent a call they were on, having taken it or been on either side of
+    a transfer of it (``agents_on_call`` is asked only then). An agent-role token is nobody's
+    agent, so it may not."""
+    if principal.role.may_act_as(Role.MANAGER):
+        return True
+    return principal.agent_id is not None and principal.agent_id in agents_on_call()
 
 
 class ApiTokens(Protocol):

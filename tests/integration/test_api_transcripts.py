@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ivr.adapters.sql.models import Call, CallEvent, Customer, Recording, TranscriptRecord
+from ivr.adapters.sql.models import (
+    Call,
+    CallEvent,
+    Customer,
+    Recording,
+    TranscriptRecord,
+    Transfer,
+)
 from tests.api import Api
 from tests.console import make_user, sign_in
 from tests.helpers import with_settings
@@ -174,6 +181,30 @@ def test_a_signed_in_agent_hears_a_call_they_took_but_not_another_agents(
     (listened,) = services.audit_log.recent(action="recording.listen")
     assert listened.actor == f"user:{took_it.account.id} {took_it.email}"
     assert listened.target == f"recording:{SID}"
+
+
+def test_an_agent_who_took_the_call_and_transferred_it_may_still_hear_it(
+    app, settings, recorded_call
+) -> None:
+    """The call's row names the last agent; the first one spoke on it too (their channel is
+    in the recording), so the transfer row lets them back in, as it does for their notes."""
+    write_wav(settings.recording.directory / "2026/11/30" / f"{SID}.wav")
+    services = app.extensions["ivr"]
+    first, second = make_user(services, "agent"), make_user(services, "agent")
+    with services.database.unit_of_work() as session:
+        call = session.scalars(select(Call).where(Call.call_sid == "CA1")).one()
+        call.agent_id = second.account.agent_id
+        session.add(
+            Transfer(
+                call_sid="CA1",
+                from_agent_id=first.account.agent_id,
+                to_agent_id=second.account.agent_id,
+                status="connected",
+            )
+        )
+    browser = app.test_client()
+    sign_in(browser, first)
+    assert browser.get(f"/api/v1/recordings/{SID}/audio").status_code == 200
 
 
 def test_each_listen_is_audited_once_not_once_per_range_the_player_fetches(

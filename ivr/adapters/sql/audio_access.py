@@ -13,9 +13,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ivr.adapters.sql.database import Database
-from ivr.adapters.sql.models import AuditEntry, Call, CallEvent, Recording
+from ivr.adapters.sql.models import CallEvent, Recording
 from ivr.core.access import Principal
-from ivr.core.audit import AuditAction
 
 AUDIO_ACCESSED = "audio-accessed"
 
@@ -42,26 +41,8 @@ class SqlAudioAccess:
                 return None
             return StoredAudio(row.recording_sid, row.call_sid, row.status, row.path, row.pruned_at)
 
-    def agents_of(self, call_sid: str) -> set[int]:
-        """The agents who were on this call: who took it, and any agent whose leg it was."""
-        with self._db.unit_of_work() as session:
-            row = session.execute(
-                select(Call.agent_id, Call.direction).where(Call.call_sid == call_sid)
-            ).first()
-        return {row.agent_id} if row is not None and row.agent_id is not None else set()
-
     def record_access(self, audio: StoredAudio, principal: Principal, *, at: datetime) -> None:
         with self._db.unit_of_work() as session:
-            session.add(
-                AuditEntry(
-                    at=at,
-                    actor=principal.actor[:200],
-                    user_id=principal.user_id,
-                    action=AuditAction.RECORDING_LISTEN,
-                    target=f"recording:{audio.recording_sid}",
-                    detail={"call_sid": audio.call_sid},
-                )
-            )
             session.add(
                 CallEvent(
                     call_sid=audio.call_sid,

@@ -65,10 +65,12 @@ def console_session_principal() -> Principal | None:
     if user is None:
         return None
     if request.method not in SAFE_METHODS:
-        from flask_wtf.csrf import CSRFError, CSRFProtect
+        from flask_wtf.csrf import CSRFError
+
+        from ivr.web.pages.security import csrf
 
         try:
-            CSRFProtect().protect()
+            csrf.protect()
         except CSRFError as exc:
             raise ApiError(403, f"CSRF check failed: {exc.description}") from exc
     return user.principal()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify
 
 from ivr.bootstrap import Services
-from ivr.core.access import Principal, Role
+from ivr.core.access import Principal, Role, may_open_call
 from ivr.core.cases import Disposition
 from ivr.core.console import AgentConsoleView
 from ivr.core.notes import NoteRefused, check_note
@@ -45,12 +45,11 @@ def own_agent(principal: Principal) -> int:
 def may_work_on(principal: Principal, call_sid: str) -> None:
     """Managers and admins may work on any call; an agent only on a call they took or were
     part of by a transfer. A token of the agent role is nobody's: it may not."""
-    if principal.role.may_act_as(Role.MANAGER):
+    if may_open_call(principal, lambda: services().call_notes.agents_of(call_sid)):
         return
     if principal.agent_id is None:
         raise ApiError(403, "an agent token is not linked to an agent: sign in to the console")
-    if principal.agent_id not in services().call_notes.agents_of(call_sid):
-        raise ApiError(403, "an agent may work only on the calls they took or were transferred")
+    raise ApiError(403, "an agent may work only on the calls they took or were transferred")
 
 
 @bp.get("/agents/me/console")

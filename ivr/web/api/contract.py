@@ -275,7 +275,7 @@ OPERATIONS: tuple[Operation, ...] = (
         path_parameters=RECORDING_SID,
         description="The audio holds what the transcript's redaction masked, so access is "
         "limited by role (managers and admins: any call; a signed-in agent: only calls they "
-        "took; 403 otherwise) and every listen is recorded in the audit log "
+        "took or were transferred; 403 otherwise) and every listen is recorded in the audit log "
         "(`recording.listen`) and on the call (`audio-accessed`, with who). Byte ranges "
         "(`Range`) are honoured. 404 when the recording is unknown, not "
         "downloaded yet, or pruned after the retention period (the message says which; the "

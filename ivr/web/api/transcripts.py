@@ -10,13 +10,15 @@ import logging
 
 from flask import Response, current_app, jsonify, request, send_from_directory
 
-from ivr.core.access import Role
+from ivr.core.access import Role, may_open_call
+from ivr.core.audit import AuditAction
 from ivr.core.search import SearchHit, SearchQuery
 from ivr.web.api import bp
 from ivr.web.api.auth import current_principal, requires_role
 from ivr.web.api.errors import ApiError, not_found
 from ivr.web.api.inputs import dump, query
 from ivr.web.api.schemas import TranscriptQuery, TranscriptSearch
+from ivr.web.pages.access import audit
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +66,7 @@ def recording_audio(recording_sid: str) -> Response:
     audio = services.audio_access.find(recording_sid)
     if audio is None:
         raise not_found(f"no recording {recording_sid!r}")
-    if not principal.role.may_act_as(Role.MANAGER) and (
-        principal.agent_id is None
-        or principal.agent_id not in services.audio_access.agents_of(audio.call_sid)
-    ):
+    if not may_open_call(principal, lambda: services.call_notes.agents_of(audio.call_sid)):
         raise ApiError(403, "an agent may hear only the calls they took")
     if audio.pruned_at is not None or audio.status == "pruned":
         when = f" on {audio.pruned_at:%Y-%m-%d}" if audio.pruned_at else ""
@@ -83,6 +82,9 @@ def recording_audio(recording_sid: str) -> Response:
         raise not_found(f"the audio file of recording {recording_sid} is missing")
     if _starts_listening(request.headers.get("Range")):
         services.audio_access.record_access(audio, principal, at=services.clock.now())
+        audit(
+            AuditAction.RECORDING_LISTEN, f"recording:{recording_sid}", {"call_sid": audio.call_sid}
+        )
     log.info(
         "recording %s (call %s) audio sent to %s (%s)",
         recording_sid,

@@ -30,7 +30,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ivr.core.access import Role
+from ivr.core.access import Role, may_open_call
 from ivr.core.audit import AuditAction
 from ivr.core.call_audit import clock_time
 from ivr.core.exports import reviews_csv, transcripts_csv
@@ -38,7 +38,7 @@ from ivr.core.qa import POINT_LABELS, SCORECARD, InvalidReview
 from ivr.core.reports.period import BadPeriod, Period
 from ivr.core.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchHit, SearchQuery, Snippet
 from ivr.services.qa import UnknownCall
-from ivr.web.pages.access import audit, page_role, signed_in
+from ivr.web.pages.access import audit, page_role
 from ivr.web.pages.audit_forms import FLAG_LABELS, ReviewForm
 
 bp = Blueprint("console_audit", __name__, url_prefix="/console")
@@ -137,13 +137,9 @@ def call(call_sid: str) -> tuple[str, int] | str:
 
 def _call_page(call_sid: str, form: ReviewForm, *, status: int = 200) -> tuple[str, int] | str:
     services = _services()
-    user = signed_in()
-    manager = user is not None and user.may(Role.MANAGER)
-    if not manager and (
-        user is None
-        or user.agent_id is None
-        or user.agent_id not in services.audio_access.agents_of(call_sid)
-    ):
+    principal = g.principal
+    manager = principal.role.may_act_as(Role.MANAGER)
+    if not may_open_call(principal, lambda: services.call_notes.agents_of(call_sid)):
         return _message("Not your call", "An agent may open only the calls they took.", 403)
     detail = services.call_audit.call(call_sid)
     if detail is None:
