@@ -115,3 +115,16 @@ class LineSnapshot:
     agents_available: int
     agents_staffed: int
     longest_wait_seconds: float
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A queue as a manager (the API, the wallboard) sees it now."""
+
+    name: str
+    waiting: int
+    callbacks_pending: int
+    agents_available: int
+    agents_staffed: int
+    estimated_wait_s: int | None
+    longest_wait_s: int

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from ivr.core.queueing import AgentState
+from ivr.core.queueing import AgentState, QueueView
 from ivr.core.reports.calls import ServiceLevelCounts
 
 STATE_ORDER = (
@@ -49,27 +49,25 @@ class CallbackDue:
 
 
 @dataclass(frozen=True)
-class BoardQueue:
-    name: str
-    waiting: int
-    longest_wait_s: int
-    estimated_wait_s: int | None
-    agents_available: int
-    agents_staffed: int
-    callbacks_pending: int
-
-
-@dataclass(frozen=True)
 class Board:
     at: datetime
-    queues: list[BoardQueue]
+    queues: list[QueueView]
     agents: list[AgentOnBoard]
-    agents_by_state: dict[str, int]
     callbacks_due: list[CallbackDue]
-    callbacks_due_soon: int
-    callbacks_overdue: int
     service_level: ServiceLevelCounts | None
     """Today so far, in the business's time zone (``ivr.core.reports.calls``)."""
+
+    @property
+    def agents_by_state(self) -> dict[str, int]:
+        return count_by_state(self.agents)
+
+    @property
+    def callbacks_due_soon(self) -> int:
+        return sum(1 for callback in self.callbacks_due if not callback.overdue)
+
+    @property
+    def callbacks_overdue(self) -> int:
+        return sum(1 for callback in self.callbacks_due if callback.overdue)
 
     @property
     def waiting(self) -> int:

@@ -28,7 +28,7 @@ from ivr.core.callbacks import (
 from ivr.core.calls import Outcome
 from ivr.core.dialing import NotDialable
 from ivr.core.ports import AgentDispatch, Clock
-from ivr.core.queueing import AgentOnShift, EntryKind, LineEntry, Place
+from ivr.core.queueing import AgentOnShift, EntryKind, LineEntry, Place, QueueView
 from ivr.core.transfers import TransferNote
 from ivr.core.waits.estimator import WaitEstimate, WaitEstimator
 from ivr.core.waits.spoken import CallbackPromise, SpokenWait, callback_promise, spoken_wait
@@ -54,17 +54,6 @@ class HoldNews:
     place: Place | None
     wait: SpokenWait | None = None
     offer_callback: bool = False
-
-
-@dataclass(frozen=True)
-class QueueView:
-    name: str
-    waiting: int
-    callbacks_pending: int
-    agents_available: int
-    agents_staffed: int
-    estimated_wait_s: int | None
-    longest_wait_s: int
 
 
 @dataclass(frozen=True)

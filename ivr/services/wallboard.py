@@ -7,20 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ivr.core.ports import Clock
+from ivr.core.queueing import QueueView
 from ivr.core.reports.calls import ServiceLevelCounts
 from ivr.core.wallboard import (
     DUE_SOON_MINUTES,
     Board,
-    BoardQueue,
     board_agents,
     callbacks_due,
-    count_by_state,
 )
 
 
 @dataclass
 class WallboardService:
-    snapshot: Callable[[str], object]
+    snapshot: Callable[[str], QueueView]
     """``WaitingCalls.snapshot``: a queue's view now."""
     queue_names: Callable[[], list[str]]
     agents: Callable[[], list]
@@ -33,7 +32,7 @@ class WallboardService:
 
     def board(self) -> Board:
         now = self.clock.now()
-        queues = [_board_queue(self.snapshot(name)) for name in self.queue_names()]
+        queues = [self.snapshot(name) for name in self.queue_names()]
         profiles = [agent for agent in self.agents() if agent.active]
         live = {
             agent_id: (state, _moment(since))
@@ -47,24 +46,9 @@ class WallboardService:
             at=now,
             queues=queues,
             agents=agents,
-            agents_by_state=count_by_state(agents),
             callbacks_due=due,
-            callbacks_due_soon=sum(1 for c in due if not c.overdue),
-            callbacks_overdue=sum(1 for c in due if c.overdue),
             service_level=self.service_level(now),
         )
-
-
-def _board_queue(view) -> BoardQueue:
-    return BoardQueue(
-        name=view.name,
-        waiting=view.waiting,
-        longest_wait_s=view.longest_wait_s,
-        estimated_wait_s=view.estimated_wait_s,
-        agents_available=view.agents_available,
-        agents_staffed=view.agents_staffed,
-        callbacks_pending=view.callbacks_pending,
-    )
 
 
 def _moment(epoch_seconds: float | None) -> datetime | None:

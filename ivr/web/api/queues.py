@@ -18,15 +18,11 @@ def services() -> Services:
     return current_app.extensions["ivr"]
 
 
-def queue_names(svc: Services) -> list[str]:
-    return svc.queue_names()
-
-
 @bp.get("/queues")
 @requires_role(Role.AGENT)
 def list_queues() -> Response:
     svc = services()
-    views = [svc.waiting.snapshot(name) for name in queue_names(svc)]
+    views = [svc.waiting.snapshot(name) for name in svc.queue_names()]
     return jsonify(dump({"queues": views}, QueueList))
 
 
@@ -34,7 +30,7 @@ def list_queues() -> Response:
 @requires_role(Role.AGENT)
 def get_queue(name: str) -> Response:
     svc = services()
-    if name not in queue_names(svc):
+    if name not in svc.queue_names():
         raise not_found(f"queue {name!r}")
     return jsonify(dump(svc.waiting.snapshot(name), Queue))
 

@@ -14,14 +14,4 @@ from ivr.web.api.schemas import Wallboard
 @bp.get("/wallboard")
 @requires_role(Role.MANAGER)
 def wallboard() -> Response:
-    board = current_app.extensions["ivr"].wallboard.board()
-    return jsonify(
-        dump(
-            {
-                **board.__dict__,
-                "waiting": board.waiting,
-                "longest_wait_s": board.longest_wait_s,
-            },
-            Wallboard,
-        )
-    )
+    return jsonify(dump(current_app.extensions["ivr"].wallboard.board(), Wallboard))

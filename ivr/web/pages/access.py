@@ -126,9 +126,5 @@ def home_for(user: SignedInUser) -> str:
     """Where a user lands after signing in: the manager's console for managers and admins,
     the agent's console for agents."""
     if user.may(Role.MANAGER):
-        return url_for("console_manager.wallboard") if _has("console_manager.wallboard") else "/"
-    return url_for("console_agent.console") if _has("console_agent.console") else "/"
-
-
-def _has(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
+        return url_for("console_manager.wallboard")
+    return url_for("console_agent.console")
