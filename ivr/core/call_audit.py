@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ivr.core.console import SpokenEstimate
 from ivr.core.exports import TranscriptExportRow
+from ivr.core.notes import CallNote
 from ivr.core.recordings import RecordingKind, RecordingStatus
 from ivr.core.search import SearchHit
 from ivr.core.transcripts import Segment, TranscriptStatus, Word
@@ -155,23 +157,6 @@ def in_audit_order(recordings: Iterable[RecordedAudio]) -> tuple[RecordedAudio, 
 
 
 @dataclass(frozen=True)
-class SpokenEstimate:
-    at: datetime
-    kind: str
-    """``hold`` (announced while waiting) or ``callback`` (a callback promise)."""
-    position: int | None
-    text: str
-    actual_wait_seconds: int | None
-
-
-@dataclass(frozen=True)
-class Note:
-    at: datetime
-    author: str
-    body: str
-
-
-@dataclass(frozen=True)
 class TransferRecord:
     requested_at: datetime
     to: str
@@ -211,7 +196,7 @@ class CallDetail:
     agent_id: int | None
     agent_name: str | None
     estimates: tuple[SpokenEstimate, ...] = ()
-    notes: tuple[Note, ...] = ()
+    notes: tuple[CallNote, ...] = ()
     transfers: tuple[TransferRecord, ...] = ()
     case: CaseInfo | None = None
     recordings: tuple[RecordedAudio, ...] = ()

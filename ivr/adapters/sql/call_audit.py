@@ -14,29 +14,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ivr.adapters.sql.console import spoken_estimates
 from ivr.adapters.sql.database import Database
 from ivr.adapters.sql.models import (
     Agent,
     Call,
-    CallNote,
     Case,
     Customer,
     Recording,
     TranscriptRecord,
     Transfer,
-    WaitEstimateSpoken,
 )
+from ivr.adapters.sql.notes import notes_of
 from ivr.adapters.sql.reports import transcript_status_of
 from ivr.core.call_audit import (
     CallDetail,
     CaseInfo,
-    Note,
     RecordedAudio,
-    SpokenEstimate,
     TransferRecord,
     in_audit_order,
 )
 from ivr.core.exports import TranscriptExportRow
+from ivr.core.reports.calls import customer_number
 from ivr.core.search import SearchHit
 from ivr.core.transcripts import Segment, Word
 
@@ -59,13 +58,6 @@ def segments_of(raw: Iterable[dict[str, Any]] | None) -> tuple[Segment, ...]:
             )
         )
     return tuple(segments)
-
-
-def customer_number(call: Call) -> str | None:
-    """Whom the call was with: the caller of an inbound call, the number dialled otherwise."""
-    if call.direction == "inbound":
-        return call.from_number
-    return call.to_number or None
 
 
 class SqlCallAudit:
@@ -99,15 +91,8 @@ class SqlCallAudit:
                 category=call.category,
                 agent_id=call.agent_id,
                 agent_name=agents.get(call.agent_id) if call.agent_id else None,
-                estimates=self._estimates(session, call_sid),
-                notes=tuple(
-                    Note(note.at, note.author, note.body)
-                    for note in session.scalars(
-                        select(CallNote)
-                        .where(CallNote.call_sid == call_sid)
-                        .order_by(CallNote.at, CallNote.id)
-                    )
-                ),
+                estimates=spoken_estimates(session, call_sid),
+                notes=notes_of(session, [call_sid]).get(call_sid, ()),
                 transfers=tuple(
                     TransferRecord(
                         requested_at=t.requested_at,
@@ -137,16 +122,6 @@ class SqlCallAudit:
         if not ids:
             return {}
         return dict(session.execute(select(Agent.id, Agent.name).where(Agent.id.in_(ids))).all())
-
-    def _estimates(self, session: Session, call_sid: str) -> tuple[SpokenEstimate, ...]:
-        return tuple(
-            SpokenEstimate(e.at, e.kind, e.position, e.text, e.actual_wait_seconds)
-            for e in session.scalars(
-                select(WaitEstimateSpoken)
-                .where(WaitEstimateSpoken.call_sid == call_sid)
-                .order_by(WaitEstimateSpoken.at, WaitEstimateSpoken.id)
-            )
-        )
 
     def _case(self, session: Session, case_id: int | None) -> CaseInfo | None:
         case = session.get(Case, case_id) if case_id else None

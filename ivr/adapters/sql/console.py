@@ -28,6 +28,7 @@ from ivr.core.console import (
 )
 from ivr.core.recordings import RecordingKind
 from ivr.core.reports import CallSummary
+from ivr.core.reports.calls import customer_number
 from ivr.core.transcripts import TranscriptStatus
 
 EARLIER_CALLS = 10
@@ -68,6 +69,29 @@ def _due(row: Callback, name: str | None, why: str) -> DueCallback:
     )
 
 
+def spoken_estimates(session: Session, call_sid: str) -> tuple[SpokenEstimate, ...]:
+    """Every estimate this call's caller heard, in order (the pop's and the call page's)."""
+    rows = session.scalars(
+        select(WaitEstimateSpoken)
+        .where(WaitEstimateSpoken.call_sid == call_sid)
+        .order_by(WaitEstimateSpoken.at, WaitEstimateSpoken.id)
+    )
+    return tuple(
+        SpokenEstimate(
+            at=r.at,
+            kind=r.kind,
+            position=r.position,
+            text=r.text,
+            mean_seconds=r.mean_seconds,
+            p90_seconds=r.p90_seconds,
+            claimed_low_seconds=r.claimed_low_seconds,
+            claimed_high_seconds=r.claimed_high_seconds,
+            actual_wait_seconds=r.actual_wait_seconds,
+        )
+        for r in rows
+    )
+
+
 class SqlAgentConsole:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -104,9 +128,7 @@ class SqlAgentConsole:
             (call,) = with_notes(session, with_words(session, [summary_of(row)]))
             customer = session.get(Customer, row.customer_id) if row.customer_id else None
             numbers = tuple(n.number for n in customer.numbers) if customer else ()
-            # The customer is the caller of an inbound call, the callee of one we placed.
-            outbound = row.direction == "outbound-api"
-            number = (row.to_number or None) if outbound else row.from_number
+            number = customer_number(row)
             reason_clips = [r for r in call.recordings if r.kind == RecordingKind.REASON]
             from_transcript = any(
                 r.transcript_status == TranscriptStatus.DONE for r in reason_clips
@@ -136,7 +158,7 @@ class SqlAgentConsole:
                     now=now,
                     transferred=transfer is not None,
                 ),
-                estimates=self._estimates(session, call_sid),
+                estimates=spoken_estimates(session, call_sid),
                 disposition=row.disposition,
                 category=row.category,
                 case_id=row.case_id,
@@ -153,28 +175,6 @@ class SqlAgentConsole:
                 ),
                 pending_callbacks=self._customer_callbacks(session, customer, numbers, number),
             )
-
-    @staticmethod
-    def _estimates(session: Session, call_sid: str) -> tuple[SpokenEstimate, ...]:
-        rows = session.scalars(
-            select(WaitEstimateSpoken)
-            .where(WaitEstimateSpoken.call_sid == call_sid)
-            .order_by(WaitEstimateSpoken.at, WaitEstimateSpoken.id)
-        )
-        return tuple(
-            SpokenEstimate(
-                at=r.at,
-                kind=r.kind,
-                position=r.position,
-                text=r.text,
-                mean_seconds=r.mean_seconds,
-                p90_seconds=r.p90_seconds,
-                claimed_low_seconds=r.claimed_low_seconds,
-                claimed_high_seconds=r.claimed_high_seconds,
-                actual_wait_seconds=r.actual_wait_seconds,
-            )
-            for r in rows
-        )
 
     @staticmethod
     def _earlier_calls(

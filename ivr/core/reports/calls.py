@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from ivr.core.calls import FINAL_STATUSES, Outcome
 from ivr.core.reports.rows import CallRow
@@ -64,8 +65,15 @@ def customer_calls(calls: Iterable[CallRow]) -> list[CallRow]:
     return [call for call in calls if is_customer_call(call)]
 
 
-def customer_number(call: CallRow) -> str | None:
-    """The customer's number: who called, or whom the business dialled (click-to-call)."""
+class CallParties(Protocol):
+    direction: str
+    from_number: str | None
+    to_number: str
+
+
+def customer_number(call: CallParties) -> str | None:
+    """The customer's number: who called, or whom the business dialled (click-to-call, a
+    callback). Any record of a call will do: the reports' rows, the call page's, the pop's."""
     if call.direction == BUSINESS_DIALLED:
         return call.to_number or None
     return call.from_number
