@@ -15,9 +15,9 @@ from ivr.core.reports.calls import ServiceLevelCounts, service_level_counts
 from ivr.core.reports.period import BadPeriod, Period
 from ivr.core.reports.reasons import meaningful_words
 from ivr.core.reports.resolution import repeat_calls
-from ivr.core.reports.root_causes import Grouping, RootCause, root_causes
+from ivr.core.reports.root_causes import Grouping, RootCause
 from ivr.core.reports.rows import ReportSource
-from ivr.core.reports.summary import Report, ReportSettings, build_report
+from ivr.core.reports.summary import Report, ReportSettings, build_report, root_cause_groups
 
 
 class Clock(Protocol):
@@ -63,19 +63,8 @@ class ManagerReports:
         """Every group of both groupings, each with all its customers."""
         rows = self._source.rows(period, lookback_days=self.settings.case_days)
         calls = [call for call in rows.calls if call.started_at in period]
-        cases = {case.id: case for case in rows.cases}
-        customers = {customer.id: customer for customer in rows.customers}
         repeats = repeat_calls(calls, rows.earlier_calls, window_days=self.settings.case_days)
-        grouped = {
-            grouping: root_causes(
-                calls,
-                grouping,
-                cases=cases,
-                customers=customers,
-                repeats=repeats.call_sids,
-            )
-            for grouping in Grouping
-        }
+        grouped = root_cause_groups(calls, rows, repeats.call_sids, limit=None)
         return RootCauses(period, grouped[Grouping.CATEGORY], grouped[Grouping.REASON])
 
     def root_cause(self, period: Period, grouping: Grouping, key: str) -> RootCause | None:

@@ -40,7 +40,7 @@ from ivr.core.reports.resolution import (
     transfer_figures,
 )
 from ivr.core.reports.root_causes import Grouping, RootCause, root_causes
-from ivr.core.reports.rows import ReportRows
+from ivr.core.reports.rows import CallRow, ReportRows
 
 ROOT_CAUSES_SHOWN = 20
 """Groups per grouping in the report (the root-cause read has them all)."""
@@ -92,20 +92,9 @@ def build_report(
     calls = [call for call in rows.calls if call.started_at in period]
     mine = customer_calls(calls)
     cases = {case.id: case for case in rows.cases}
-    customers = {customer.id: customer for customer in rows.customers}
     repeats = repeat_calls(calls, rows.earlier_calls, window_days=settings.case_days)
     queue = queue_figures(calls, service_level_seconds=settings.service_level_seconds)
-    grouped = {
-        grouping: root_causes(
-            calls,
-            grouping,
-            cases=cases,
-            customers=customers,
-            repeats=repeats.call_sids,
-            limit=root_cause_limit,
-        )
-        for grouping in Grouping
-    }
+    grouped = root_cause_groups(calls, rows, repeats.call_sids, limit=root_cause_limit)
     return Report(
         period=period,
         settings=settings,
@@ -121,6 +110,21 @@ def build_report(
         by_reason=grouped[Grouping.REASON],
         days=daily(rows, period, settings),
     )
+
+
+def root_cause_groups(
+    calls: list[CallRow], rows: ReportRows, repeats: frozenset[str], *, limit: int | None
+) -> dict[Grouping, tuple[RootCause, ...]]:
+    """The period's calls grouped both ways (category, reason word), at most ``limit`` groups
+    each (None: all of them, as the root-cause API gives them)."""
+    cases = {case.id: case for case in rows.cases}
+    customers = {customer.id: customer for customer in rows.customers}
+    return {
+        grouping: root_causes(
+            calls, grouping, cases=cases, customers=customers, repeats=repeats, limit=limit
+        )
+        for grouping in Grouping
+    }
 
 
 def daily(rows: ReportRows, period: Period, settings: ReportSettings) -> tuple[Day, ...]:
