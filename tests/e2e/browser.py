@@ -50,8 +50,7 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator:
+def _watched_page(browser) -> Iterator:
     """A fresh browser context (its own cookies) and page; console errors are collected on
     ``page.console_errors`` so a test can assert the page ran cleanly (a CSP violation is one)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -67,14 +66,14 @@ def page(browser) -> Iterator:
 
 
 @pytest.fixture
+def page(browser) -> Iterator:
+    yield from _watched_page(browser)
+
+
+@pytest.fixture
 def second_page(browser) -> Iterator:
     """Another person at another browser (e.g. a second agent), with their own session."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    opened.console_errors = []
-    opened.on("pageerror", lambda error: opened.console_errors.append(str(error)))
-    yield opened
-    context.close()
+    yield from _watched_page(browser)
 
 
 def login(page, base_url: str, email: str, password: str, *, next_path: str = "") -> None:
